@@ -1,0 +1,65 @@
+/** buildApp(deps): the whole Fastify app, not listening. main.ts listens; tests inject or listen on a free port. */
+import fastifyCookie from '@fastify/cookie'
+import fastifyRateLimit from '@fastify/rate-limit'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import { sql } from 'kysely'
+import { authRoutes } from './auth/routes.ts'
+import { type Clock, systemClock } from './clock.ts'
+import type { Config } from './config.ts'
+import { couponRoutes } from './coupons/routes.ts'
+import type { Db, Engine } from './db/index.ts'
+import type { Deps } from './deps.ts'
+import { AppError, registerErrorHandling } from './http/errors.ts'
+import { messagePage } from './http/page.ts'
+import { registerSecurityHeaders } from './http/security.ts'
+import { offerRoutes } from './offers/routes.ts'
+import { sandboxRoutes } from './sandbox/routes.ts'
+import { siteRoutes } from './site/routes.ts'
+
+export interface AppOptions {
+  config: Config
+  db: Db
+  engine: Engine
+  clock?: Clock
+  logger?: FastifyServerOptions['logger']
+}
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const deps: Deps = { config: opts.config, db: opts.db, engine: opts.engine, clock: opts.clock ?? systemClock }
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    trustProxy: opts.config.trustProxy,
+    bodyLimit: 64 * 1024,
+    // Ids in paths are short; anything longer is a mistake or a probe.
+    routerOptions: { maxParamLength: 128 },
+  })
+  await app.register(fastifyCookie)
+  await app.register(fastifyRateLimit, { global: false })
+  // The sandbox's WeChat screens post plain HTML forms.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(String(body))))
+  })
+  registerErrorHandling(app)
+  registerSecurityHeaders(app, opts.config)
+
+  app.get('/healthz', async () => {
+    await sql`select 1`.execute(deps.db)
+    return { ok: true }
+  })
+  authRoutes(app, deps)
+  offerRoutes(app, deps)
+  couponRoutes(app, deps)
+  if (opts.config.sandbox) sandboxRoutes(app, deps)
+  await siteRoutes(app, deps)
+
+  app.setNotFoundHandler((request, reply) => {
+    const wantsHtml = request.method === 'GET' && String(request.headers.accept ?? '').includes('text/html')
+      && !request.url.startsWith('/api/')
+    if (wantsHtml) {
+      return reply.status(404).type('text/html; charset=utf-8')
+        .send(messagePage({ title: '页面不存在', message: '链接可能已失效，去看看其他优惠吧。', icon: 'info', actions: [{ label: '查看优惠', href: '/' }] }))
+    }
+    throw new AppError('not_found', `${request.method} ${request.url.split('?')[0]} not found`)
+  })
+  return app
+}

@@ -1,0 +1,62 @@
+/**
+ * OAuth `state`: a short random token (letters and digits, WeChat caps it at 128 bytes)
+ * naming a stored, single-use record of where to go after login. WeChat's browser often
+ * drops cookies between the authorize hop and the callback, so the record alone must be
+ * enough to finish; when the login-start cookie did survive it must match.
+ */
+import type { Db } from '../db/index.ts'
+import { randomToken } from '../random.ts'
+
+export const STATE_TTL = 10 * 60
+export const STATE_COOKIE = 'kq_oauth_state'
+
+export function isStateToken(value: string): boolean {
+  return /^[A-Za-z0-9]{16,128}$/.test(value)
+}
+
+/** Same-origin paths only: "/x", never "//host", "/\\host" or an absolute URL. */
+export function safeReturnPath(value: string, origin: string): string | null {
+  if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return null
+  try {
+    const url = new URL(value, origin)
+    if (url.origin !== origin) return null
+    return url.pathname + url.search
+  }
+  catch {
+    return null
+  }
+}
+
+export async function createState(db: Db, input: { returnPath: string, scope: string, attempt: number }, now: number): Promise<string> {
+  const token = randomToken(24)
+  await db.insertInto('oauth_states').values({
+    token,
+    return_path: input.returnPath,
+    scope: input.scope,
+    attempt: input.attempt,
+    created_at: now,
+    expires_at: now + STATE_TTL,
+    used_at: null,
+  }).execute()
+  // Old records are useless after they expire; sweep a few on each login.
+  await db.deleteFrom('oauth_states').where('expires_at', '<', now - 86_400).execute()
+  return token
+}
+
+export type StateLookup =
+  | { kind: 'fresh', returnPath: string, scope: string, attempt: number }
+  | { kind: 'used' | 'expired', returnPath: string, scope: string, attempt: number }
+  | { kind: 'unknown' }
+
+/** Marks the record used in one conditional update, so a replayed callback can't use it twice. */
+export async function consumeState(db: Db, token: string, now: number): Promise<StateLookup> {
+  if (!isStateToken(token)) return { kind: 'unknown' }
+  const claimed = await db.updateTable('oauth_states').set({ used_at: now })
+    .where('token', '=', token).where('used_at', 'is', null).where('expires_at', '>', now)
+    .executeTakeFirst()
+  const row = await db.selectFrom('oauth_states').selectAll().where('token', '=', token).executeTakeFirst()
+  if (!row) return { kind: 'unknown' }
+  const base = { returnPath: row.return_path, scope: row.scope, attempt: row.attempt }
+  if (Number(claimed.numUpdatedRows) === 1) return { kind: 'fresh', ...base }
+  return { kind: row.used_at !== null ? 'used' : 'expired', ...base }
+}

@@ -1,0 +1,59 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import type { UserDto } from '../../shared/contract.ts'
+import type { Db } from '../db/index.ts'
+import type { UsersTable } from '../db/schema.ts'
+import type { Deps } from '../deps.ts'
+import { AppError } from '../http/errors.ts'
+import { newId } from '../random.ts'
+import { openSession, sealSession, SESSION_COOKIE, SESSION_TTL } from './session.ts'
+
+export type UserRow = UsersTable
+
+export async function upsertUser(db: Db, input: { openid: string, isSnapshot: boolean }, now: number): Promise<UserRow> {
+  await db.insertInto('users')
+    .values({ id: newId(), openid: input.openid, nickname: null, avatar_url: null, is_snapshot: input.isSnapshot ? 1 : 0, created_at: now, last_login_at: now })
+    .onConflict(oc => oc.column('openid').doUpdateSet({ last_login_at: now, is_snapshot: input.isSnapshot ? 1 : 0 }))
+    .execute()
+  return db.selectFrom('users').selectAll().where('openid', '=', input.openid).executeTakeFirstOrThrow()
+}
+
+export function userDto(u: UserRow): UserDto {
+  return { id: u.id, openid: u.openid, nickname: u.nickname, avatarUrl: u.avatar_url, isSnapshot: u.is_snapshot === 1 }
+}
+
+const cache = new WeakMap<FastifyRequest, Promise<UserRow | null>>()
+
+/** The logged-in user of this request, or null. Looked up once per request. */
+export function sessionUser(deps: Deps, request: FastifyRequest): Promise<UserRow | null> {
+  let found = cache.get(request)
+  if (!found) {
+    const session = openSession(request.cookies[SESSION_COOKIE], deps.config.sessionSecret, deps.clock.now())
+    found = session
+      ? deps.db.selectFrom('users').selectAll().where('id', '=', session.uid).executeTakeFirst().then(u => u ?? null)
+      : Promise.resolve(null)
+    cache.set(request, found)
+  }
+  return found
+}
+
+export function loginUrl(returnPath: string): string {
+  return `/auth/wechat/login?return=${encodeURIComponent(returnPath)}`
+}
+
+/** The user, or a 401 that tells the page where to send the person to log in. */
+export async function requireUser(deps: Deps, request: FastifyRequest, returnPath = '/'): Promise<UserRow> {
+  const user = await sessionUser(deps, request)
+  if (!user) throw new AppError('unauthenticated', '请先登录', { loginUrl: loginUrl(returnPath) })
+  return user
+}
+
+export function setSessionCookie(deps: Deps, reply: FastifyReply, userId: string): void {
+  const token = sealSession({ uid: userId, exp: deps.clock.now() + SESSION_TTL }, deps.config.sessionSecret)
+  reply.setCookie(SESSION_COOKIE, token, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: deps.config.publicUrl.startsWith('https:'),
+    maxAge: SESSION_TTL,
+  })
+}

@@ -1,0 +1,91 @@
+/**
+ * Environment -> typed config. The only file that reads process.env.
+ * With no WX_APPID the server runs the WeChat sandbox and fills in WeChat's side itself.
+ */
+import { z } from 'zod'
+
+export const SANDBOX_APPID = 'wx5eedc0ffee000001'
+export const SANDBOX_SECRET = 'sandboxsecret0123456789abcdef0000'
+export const SANDBOX_TOKEN = 'kaquansandbox'
+/** 43 characters, as WeChat's console generates. */
+export const SANDBOX_AES_KEY = 'S4ndb0xK4qu4nEnc0d1ngAESKey0123456789abcdef'
+const SANDBOX_SESSION_SECRET = 'kaquan-sandbox-session-secret-not-for-production'
+
+export interface Config {
+  port: number
+  host: string
+  publicUrl: string
+  databaseUrl: string
+  sessionSecret: string
+  sandbox: boolean
+  wx: {
+    appId: string
+    appSecret: string
+    token: string
+    aesKey: string
+    apiBase: string
+    oauthBase: string
+  }
+  adminToken: string | null
+  seedDemo: boolean
+  trustProxy: boolean
+  /** Where the built web app lives (dist/client and dist/server). */
+  distDir: string
+}
+
+export class ConfigError extends Error {}
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+  DATABASE_URL: z.string().regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:<path> or postgres://…').default('sqlite:./data/kaquan.sqlite'),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  WX_APPID: z.string().regex(/^wx[0-9a-zA-Z]{16}$/, 'must look like wx followed by 16 letters or digits').optional(),
+  WX_APPSECRET: z.string().min(16).optional(),
+  WX_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'must be 3–32 letters or digits').optional(),
+  WX_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be the 43-character EncodingAESKey').optional(),
+  WX_API_BASE: z.url().optional(),
+  WX_OAUTH_BASE: z.url().optional(),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SEED_DEMO: z.enum(['0', '1', 'true', 'false']).optional(),
+  TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).optional(),
+  DIST_DIR: z.string().default('dist'),
+})
+
+const flag = (v: string | undefined) => v === '1' || v === 'true'
+const trimSlash = (u: string) => u.replace(/\/+$/, '')
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')))
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map(i => `  ${i.path.join('.')}: ${i.message}`)
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+  }
+  const e = parsed.data
+  const sandbox = !e.WX_APPID
+  if (!sandbox && !e.WX_APPSECRET) throw new ConfigError('Invalid configuration:\n  WX_APPSECRET: required when WX_APPID is set')
+  if (!sandbox && !e.SESSION_SECRET) throw new ConfigError('Invalid configuration:\n  SESSION_SECRET: required when WX_APPID is set (at least 32 characters)')
+  if (!sandbox && !e.PUBLIC_URL) throw new ConfigError('Invalid configuration:\n  PUBLIC_URL: required when WX_APPID is set (the https address WeChat users open)')
+  const publicUrl = trimSlash(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`)
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    databaseUrl: e.DATABASE_URL,
+    sessionSecret: e.SESSION_SECRET ?? SANDBOX_SESSION_SECRET,
+    sandbox,
+    wx: {
+      appId: e.WX_APPID ?? SANDBOX_APPID,
+      appSecret: e.WX_APPSECRET ?? SANDBOX_SECRET,
+      token: e.WX_TOKEN ?? SANDBOX_TOKEN,
+      aesKey: e.WX_AES_KEY ?? SANDBOX_AES_KEY,
+      apiBase: trimSlash(e.WX_API_BASE ?? (sandbox ? `${publicUrl}/__wx/api` : 'https://api.weixin.qq.com')),
+      oauthBase: trimSlash(e.WX_OAUTH_BASE ?? (sandbox ? `${publicUrl}/__wx` : 'https://open.weixin.qq.com')),
+    },
+    adminToken: e.ADMIN_TOKEN ?? null,
+    seedDemo: e.SEED_DEMO === undefined ? sandbox : flag(e.SEED_DEMO),
+    trustProxy: flag(e.TRUST_PROXY),
+    distDir: e.DIST_DIR,
+  }
+}

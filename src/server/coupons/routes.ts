@@ -1,0 +1,36 @@
+import type { FastifyInstance } from 'fastify'
+import { attributionSchema, couponParams, idempotencyKeySchema, offerParams } from '../../shared/contract.ts'
+import { requireUser } from '../auth/users.ts'
+import type { Deps } from '../deps.ts'
+import { AppError, notFound, parse } from '../http/errors.ts'
+import { perUserLimit } from '../http/rate-limit.ts'
+import { claimCoupon, couponDtos, getCoupon, listCoupons } from './service.ts'
+
+export function couponRoutes(app: FastifyInstance, deps: Deps): void {
+  const { db, clock } = deps
+
+  app.post('/api/offers/:offerId/claim', { config: { rateLimit: perUserLimit(deps, 30) } }, async (request, reply) => {
+    const { offerId } = parse(offerParams, request.params, 'params')
+    const user = await requireUser(deps, request, `/o/${offerId}?claim=1`)
+    if (user.is_snapshot === 1) throw new AppError('forbidden', '请点击屏幕下方“使用完整服务”后再领取')
+    const key = parse(idempotencyKeySchema, request.headers['idempotency-key'], 'header Idempotency-Key')
+    const attribution = parse(attributionSchema, request.body, 'body')
+    const now = clock.now()
+    const { coupon, created } = await claimCoupon(db, { offerId, userId: user.id, key, attribution }, now)
+    const [dto] = await couponDtos(db, [coupon], user.id, now)
+    return reply.status(created ? 201 : 200).send({ coupon: dto })
+  })
+
+  app.get('/api/coupons', async (request) => {
+    const user = await requireUser(deps, request, '/me/coupons')
+    return { coupons: await listCoupons(db, user.id, clock.now()) }
+  })
+
+  app.get('/api/coupons/:couponId', async (request) => {
+    const { couponId } = parse(couponParams, request.params, 'params')
+    const user = await requireUser(deps, request, `/me/coupons/${couponId}`)
+    const coupon = await getCoupon(db, user.id, couponId, clock.now())
+    if (!coupon) throw notFound('coupon')
+    return { coupon }
+  })
+}

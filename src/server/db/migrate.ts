@@ -1,0 +1,16 @@
+import { type Migration, type MigrationProvider, Migrator } from 'kysely'
+import type { Db } from './index.ts'
+import * as consumerPath from './migrations/2026-11-24-consumer-path.ts'
+
+/** Listed by hand, in date order: the migration table is visible, not loaded from a folder scan. */
+const migrations: Record<string, Migration> = {
+  '2026-11-24-consumer-path': consumerPath,
+}
+
+const provider: MigrationProvider = { getMigrations: async () => migrations }
+
+export async function migrateToLatest(db: Db): Promise<void> {
+  const { error, results } = await new Migrator({ db, provider }).migrateToLatest()
+  const failed = results?.find(r => r.status === 'Error')
+  if (error || failed) throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`)
+}

@@ -1,0 +1,125 @@
+/**
+ * Table types. Times are epoch seconds (bigint on PostgreSQL, read back as numbers);
+ * booleans are 0/1 integers so both engines store them alike; money is integer fen.
+ */
+export interface MerchantsTable { id: string, name: string, logo_url: string | null, created_at: number }
+
+export interface StoresTable { id: string, merchant_id: string, name: string, address: string, created_at: number }
+
+export interface OffersTable {
+  id: string
+  merchant_id: string
+  title: string
+  kind: 'cash' | 'discount' | 'gift'
+  value_fen: number
+  threshold_fen: number
+  discount_percent: number | null
+  gift_name: string | null
+  description: string
+  /** Newline-separated lines of the rules shown under the offer. */
+  rules: string
+  image_url: string | null
+  stock_total: number
+  stock_left: number
+  per_user_limit: number
+  starts_at: number
+  ends_at: number
+  validity_type: 'fixed' | 'relative'
+  valid_from: number | null
+  valid_to: number | null
+  valid_days: number | null
+  /** 1 when valid in every store of the merchant; otherwise see offer_stores. */
+  all_stores: number
+  wx_card_id: string | null
+  created_at: number
+}
+
+export interface OfferStoresTable { offer_id: string, store_id: string }
+
+export interface UsersTable {
+  id: string
+  openid: string
+  nickname: string | null
+  avatar_url: string | null
+  is_snapshot: number
+  created_at: number
+  last_login_at: number
+}
+
+/** How many coupons a user holds of an offer: the per-user limit is a conditional upsert on it. */
+export interface ClaimCountsTable { user_id: string, offer_id: string, claimed: number }
+
+export interface CouponsTable {
+  id: string
+  offer_id: string
+  user_id: string
+  code: string
+  claimed_at: number
+  valid_from: number
+  valid_to: number
+  channel: string
+  ref: string | null
+  store_id: string | null
+  in_wallet: number
+  wallet_added_at: number | null
+  redeemed_at: number | null
+  redeemed_store_id: string | null
+}
+
+export interface ClaimKeysTable { user_id: string, key: string, offer_id: string, coupon_id: string, created_at: number }
+
+export interface OauthStatesTable {
+  token: string
+  return_path: string
+  scope: string
+  /** 0 for a first login, 1 for the one automatic retry after a bad code or an expired state. */
+  attempt: number
+  created_at: number
+  expires_at: number
+  used_at: number | null
+}
+
+export interface EventsTable {
+  id: string
+  type: 'view' | 'claim' | 'wallet_add' | 'redeem'
+  merchant_id: string
+  offer_id: string | null
+  coupon_id: string | null
+  user_id: string | null
+  store_id: string | null
+  channel: string
+  ref: string | null
+  created_at: number
+}
+
+export interface SandboxUsersTable {
+  openid: string
+  nickname: string
+  avatar_color: string
+  snapshot: number
+  created_at: number
+}
+
+export interface SandboxCodesTable {
+  code: string
+  openid: string
+  appid: string
+  scope: string
+  created_at: number
+  used_at: number | null
+}
+
+export interface Database {
+  merchants: MerchantsTable
+  stores: StoresTable
+  offers: OffersTable
+  offer_stores: OfferStoresTable
+  users: UsersTable
+  claim_counts: ClaimCountsTable
+  coupons: CouponsTable
+  claim_keys: ClaimKeysTable
+  oauth_states: OauthStatesTable
+  events: EventsTable
+  sandbox_users: SandboxUsersTable
+  sandbox_codes: SandboxCodesTable
+}

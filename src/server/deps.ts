@@ -1,0 +1,11 @@
+import type { Clock } from './clock.ts'
+import type { Config } from './config.ts'
+import type { Db, Engine } from './db/index.ts'
+
+/** What every route module is built from. buildApp makes one; tests make theirs. */
+export interface Deps {
+  config: Config
+  db: Db
+  engine: Engine
+  clock: Clock
+}

@@ -1,0 +1,45 @@
+/**
+ * The one way the server refuses a request: throw an AppError with a code from the shared
+ * set. The handler here turns it (and Fastify's own errors) into { error: { code, message } }.
+ * A 5xx never carries internals; they go to the log.
+ */
+import type { FastifyInstance } from 'fastify'
+import type { z } from 'zod'
+import { type ErrorCode, errorStatus } from '../../shared/errors.ts'
+
+export class AppError extends Error {
+  constructor(readonly code: ErrorCode, message: string, readonly extra: Record<string, unknown> = {}) {
+    super(message)
+  }
+
+  get status(): number { return errorStatus[this.code] }
+}
+
+/** Validates a request part at the edge; a mismatch is the client's mistake, a 400. */
+export function parse<S extends z.ZodType>(schema: S, value: unknown, part: string): z.infer<S> {
+  const result = schema.safeParse(value ?? {})
+  if (result.success) return result.data
+  const first = result.error.issues[0]
+  const where = first?.path.length ? `${part}.${first.path.join('.')}` : part
+  throw new AppError('invalid_request', `${where}: ${first?.message ?? 'invalid'}`)
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: any, request, reply) => {
+    if (err instanceof AppError) {
+      return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...err.extra } })
+    }
+    const status = typeof err.statusCode === 'number' ? err.statusCode : 500
+    if (status === 429) return reply.status(429).send({ error: { code: 'rate_limited', message: '请求过于频繁，请稍后再试' } })
+    if (status >= 400 && status < 500) {
+      // Fastify's own refusals: unparsable JSON, a body too large, a wrong content type.
+      return reply.status(status === 404 ? 404 : 400).send({ error: { code: status === 404 ? 'not_found' : 'invalid_request', message: err.message } })
+    }
+    request.log.error({ err }, 'request failed')
+    return reply.status(500).send({ error: { code: 'internal', message: '服务器开小差了，请稍后再试' } })
+  })
+}
+
+export function notFound(what: string): AppError {
+  return new AppError('not_found', `${what} not found`)
+}

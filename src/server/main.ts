@@ -1,0 +1,55 @@
+/** Reads config, opens and migrates the database, seeds the demo, listens, prints where to go. */
+import { buildApp } from './app.ts'
+import { systemClock } from './clock.ts'
+import { ConfigError, loadConfig } from './config.ts'
+import { openDatabase } from './db/index.ts'
+import { migrateToLatest } from './db/migrate.ts'
+import { demo, seedDemo, seedIsNeeded } from './db/seed.ts'
+
+async function main() {
+  let config
+  try {
+    config = loadConfig()
+  }
+  catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message)
+      process.exit(1)
+    }
+    throw err
+  }
+  const { db, engine, close } = openDatabase(config.databaseUrl)
+  await migrateToLatest(db)
+  if (config.seedDemo && await seedIsNeeded(db)) await seedDemo(db, systemClock.now())
+
+  const app = await buildApp({ config, db, engine, logger: { level: process.env.LOG_LEVEL ?? 'info' } })
+  await app.listen({ port: config.port, host: config.host })
+
+  const u = config.publicUrl
+  const lines = [
+    '',
+    `Kaquan is running at ${u} (${engine}${config.sandbox ? ', WeChat sandbox' : `, WeChat app ${config.wx.appId}`})`,
+  ]
+  if (config.seedDemo) {
+    lines.push(
+      `  Offer link as shared in a chat:  ${u}/o/${demo.offers.cash}?ch=share&ref=demo`,
+      `  Store QR code link:              ${u}/s/${demo.stores.nanjing}?ch=qr`,
+    )
+  }
+  if (config.sandbox) lines.push(`  Sandbox personas (switch user): ${u}/__wx/personas`)
+  console.log(`${lines.join('\n')}\n`)
+
+  let closing = false
+  const shutdown = async (signal: string) => {
+    if (closing) return
+    closing = true
+    app.log.info({ signal }, 'shutting down')
+    await app.close()
+    await close()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => void shutdown('SIGTERM'))
+}
+
+void main()

@@ -1,0 +1,101 @@
+/** Reading offers and stores. Writes that touch stock live in coupons/service.ts (the claim). */
+import type { MerchantDto, OfferDetailDto, OfferDto, StoreDto, ValidityDto } from '../../shared/contract.ts'
+import { offerPhase } from '../../shared/validity.ts'
+import type { Db } from '../db/index.ts'
+import type { MerchantsTable, OffersTable, StoresTable } from '../db/schema.ts'
+
+export const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString()
+
+export function merchantDto(m: MerchantsTable): MerchantDto {
+  return { id: m.id, name: m.name, logoUrl: m.logo_url }
+}
+
+export function storeDto(s: StoresTable): StoreDto {
+  return { id: s.id, name: s.name, address: s.address }
+}
+
+function validityDto(o: OffersTable): ValidityDto {
+  return o.validity_type === 'relative'
+    ? { type: 'relative', days: o.valid_days ?? 0 }
+    : { type: 'fixed', from: iso(o.valid_from ?? 0), to: iso(o.valid_to ?? 0) }
+}
+
+export function offerDto(o: OffersTable, m: MerchantsTable, storeIds: string[], claimedByMe: number, now: number): OfferDto {
+  return {
+    id: o.id,
+    merchant: merchantDto(m),
+    title: o.title,
+    kind: o.kind,
+    valueFen: o.value_fen,
+    thresholdFen: o.threshold_fen,
+    discountPercent: o.discount_percent,
+    giftName: o.gift_name,
+    description: o.description,
+    rules: o.rules.split('\n').filter(Boolean),
+    imageUrl: o.image_url,
+    stockTotal: o.stock_total,
+    stockLeft: o.stock_left,
+    perUserLimit: o.per_user_limit,
+    claimedByMe,
+    startsAt: iso(o.starts_at),
+    endsAt: iso(o.ends_at),
+    phase: offerPhase({ startsAt: o.starts_at, endsAt: o.ends_at }, now),
+    validity: validityDto(o),
+    allStores: o.all_stores === 1,
+    storeIds,
+  }
+}
+
+/** Offers with their merchant, the stores they are limited to, and the user's claim counts, in three queries. */
+async function hydrate(db: Db, offers: OffersTable[], userId: string | null, now: number): Promise<OfferDto[]> {
+  if (offers.length === 0) return []
+  const ids = offers.map(o => o.id)
+  const merchants = await db.selectFrom('merchants').selectAll().where('id', 'in', [...new Set(offers.map(o => o.merchant_id))]).execute()
+  const links = await db.selectFrom('offer_stores').selectAll().where('offer_id', 'in', ids).execute()
+  const counts = userId
+    ? await db.selectFrom('claim_counts').selectAll().where('user_id', '=', userId).where('offer_id', 'in', ids).execute()
+    : []
+  return offers.map((o) => {
+    const m = merchants.find(x => x.id === o.merchant_id)!
+    const storeIds = links.filter(l => l.offer_id === o.id).map(l => l.store_id)
+    return offerDto(o, m, storeIds, counts.find(c => c.offer_id === o.id)?.claimed ?? 0, now)
+  })
+}
+
+/** Live offers (inside their claim window), optionally only those valid at one store. Sold-out ones stay listed. */
+export async function listLiveOffers(db: Db, opts: { storeId?: string, userId: string | null }, now: number): Promise<OfferDto[]> {
+  let q = db.selectFrom('offers').selectAll('offers').where('starts_at', '<=', now).where('ends_at', '>', now)
+  if (opts.storeId) {
+    const store = await db.selectFrom('stores').select(['id', 'merchant_id']).where('id', '=', opts.storeId).executeTakeFirst()
+    if (!store) return []
+    q = q.where(eb => eb.or([
+      eb.and([eb('all_stores', '=', 1), eb('merchant_id', '=', store.merchant_id)]),
+      eb.exists(eb.selectFrom('offer_stores').select('offer_id').whereRef('offer_stores.offer_id', '=', 'offers.id').where('offer_stores.store_id', '=', store.id)),
+    ]))
+  }
+  const rows = await q.orderBy('starts_at', 'desc').orderBy('id').execute()
+  return hydrate(db, rows, opts.userId, now)
+}
+
+export async function storesForOffer(db: Db, o: Pick<OffersTable, 'id' | 'merchant_id' | 'all_stores'>): Promise<StoresTable[]> {
+  return o.all_stores === 1
+    ? db.selectFrom('stores').selectAll().where('merchant_id', '=', o.merchant_id).orderBy('created_at').orderBy('id').execute()
+    : db.selectFrom('stores').selectAll('stores').innerJoin('offer_stores', 'offer_stores.store_id', 'stores.id')
+        .where('offer_stores.offer_id', '=', o.id).orderBy('stores.created_at').orderBy('stores.id').execute()
+}
+
+/** Any offer by id, live or not: a shared link must still explain an ended or upcoming offer. */
+export async function getOffer(db: Db, offerId: string, userId: string | null, now: number): Promise<OfferDetailDto | null> {
+  const row = await db.selectFrom('offers').selectAll().where('id', '=', offerId).executeTakeFirst()
+  if (!row) return null
+  const [dto] = await hydrate(db, [row], userId, now)
+  const stores = await storesForOffer(db, row)
+  return { ...dto!, stores: stores.map(storeDto), wxCardId: row.wx_card_id }
+}
+
+export async function getStore(db: Db, storeId: string) {
+  const store = await db.selectFrom('stores').selectAll().where('id', '=', storeId).executeTakeFirst()
+  if (!store) return null
+  const merchant = await db.selectFrom('merchants').selectAll().where('id', '=', store.merchant_id).executeTakeFirstOrThrow()
+  return { ...storeDto(store), merchant: merchantDto(merchant), merchantId: merchant.id }
+}

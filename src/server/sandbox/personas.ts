@@ -1,0 +1,72 @@
+/** /__wx/personas: the sandbox's stand-in for handing the phone to someone else. */
+import type { FastifyInstance } from 'fastify'
+import { SESSION_COOKIE } from '../auth/session.ts'
+import { safeReturnPath } from '../auth/oauth-state.ts'
+import type { Deps } from '../deps.ts'
+import { escapeHtml, htmlPage } from '../http/page.ts'
+import { createSandboxUser, currentSandboxUser, setSandboxUser } from './users.ts'
+
+const css = `<style>
+.list{max-width:480px;margin:0 auto;padding:16px 16px 40px}.list h1{font-size:20px;font-weight:500;margin:16px 0 4px}
+.list p{color:var(--fg2);font-size:14px;margin:0 0 16px}.cells{background:var(--card);border-radius:8px;overflow:hidden}
+.cell{display:flex;align-items:center;gap:12px;padding:12px 16px;border-bottom:1px solid var(--line)}.cell:last-child{border:0}
+.av{width:40px;height:40px;border-radius:6px;color:#fff;display:grid;place-items:center;font-size:18px;flex:none}
+.who{flex:1;min-width:0}.who b{font-weight:500}.who small{display:block;color:var(--fg2);font:12px ui-monospace,monospace;overflow:hidden;text-overflow:ellipsis}
+.tag{font-size:12px;color:#07c160;border:1px solid #07c160;border-radius:4px;padding:0 4px;margin-left:6px}
+.cell form{margin:0}.mini{min-height:32px;padding:0 12px;border-radius:6px;border:0;background:rgba(0,0,0,.05);color:#07c160;font-size:14px}
+.bar{display:flex;gap:12px;margin:16px 0}.bar .btn{width:auto;flex:1}
+</style>`
+
+export function sandboxPersonas(app: FastifyInstance, deps: Deps): void {
+  const { db, clock } = deps
+  const back = (q: unknown) => safeReturnPath(String((q as Record<string, unknown>)?.return ?? '/'), deps.config.publicUrl) ?? '/'
+
+  app.get('/__wx/personas', async (request, reply) => {
+    const me = await currentSandboxUser(deps, request)
+    const users = await db.selectFrom('sandbox_users').selectAll().orderBy('created_at').orderBy('openid').execute()
+    const ret = back(request.query)
+    const rows = users.map(u => `<div class="cell"><div class="av" style="background:${escapeHtml(u.avatar_color)}">${escapeHtml(u.nickname.slice(0, 1))}</div>
+<div class="who"><b>${escapeHtml(u.nickname)}</b>${u.openid === me?.openid ? '<span class="tag">当前</span>' : ''}${u.snapshot ? '<span class="tag">快照页</span>' : ''}<small>${escapeHtml(u.openid)}</small></div>
+<form method="post" action="/__wx/personas/switch"><input type="hidden" name="openid" value="${escapeHtml(u.openid)}"><input type="hidden" name="return" value="${escapeHtml(ret)}"><button class="mini">切换</button></form>
+<form method="post" action="/__wx/personas/snapshot"><input type="hidden" name="openid" value="${escapeHtml(u.openid)}"><button class="mini">${u.snapshot ? '关快照' : '快照页'}</button></form></div>`).join('')
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(htmlPage('沙箱用户', `${css}<main class="list">
+<h1>沙箱微信用户</h1><p>每个用户像一部手机：切换后，卡券站点会以该用户重新登录。</p>
+<div class="cells">${rows || '<div class="cell">还没有用户：打开任意优惠链接即会创建一个。</div>'}</div>
+<div class="bar"><form method="post" action="/__wx/personas/new" style="flex:1;display:flex"><input type="hidden" name="return" value="${escapeHtml(ret)}"><button class="btn btn-primary" style="flex:1">换一部新手机</button></form>
+<a class="btn btn-default" href="${escapeHtml(ret)}">返回</a></div></main>`))
+  })
+
+  app.post('/__wx/personas/switch', async (request, reply) => {
+    const body = request.body as Record<string, string> | undefined
+    const user = await db.selectFrom('sandbox_users').select('openid').where('openid', '=', String(body?.openid ?? '')).executeTakeFirst()
+    if (user) {
+      setSandboxUser(deps, reply, user.openid)
+      // Another phone has its own login on the site, too.
+      reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    }
+    return reply.redirect(back(body), 303)
+  })
+
+  app.post('/__wx/personas/new', async (request, reply) => {
+    const user = await createSandboxUser(db, clock.now())
+    setSandboxUser(deps, reply, user.openid)
+    reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    return reply.redirect(back(request.body), 303)
+  })
+
+  app.post('/__wx/personas/snapshot', async (request, reply) => {
+    const openid = String((request.body as Record<string, string> | undefined)?.openid ?? '')
+    const user = await db.selectFrom('sandbox_users').select(['openid', 'snapshot']).where('openid', '=', openid).executeTakeFirst()
+    if (user) await db.updateTable('sandbox_users').set({ snapshot: user.snapshot ? 0 : 1 }).where('openid', '=', openid).execute()
+    return reply.redirect('/__wx/personas', 303)
+  })
+
+  app.get('/__wx/avatar/:file', async (request, reply) => {
+    const openid = String((request.params as { file: string }).file).replace(/\.svg$/, '')
+    const u = await db.selectFrom('sandbox_users').selectAll().where('openid', '=', openid).executeTakeFirst()
+    const color = u?.avatar_color ?? '#888'
+    const letter = escapeHtml(u?.nickname.slice(0, 1) ?? '?')
+    return reply.type('image/svg+xml').header('cache-control', 'public, max-age=3600')
+      .send(`<svg xmlns="http://www.w3.org/2000/svg" width="132" height="132"><rect width="132" height="132" fill="${color}"/><text x="66" y="88" font-size="64" text-anchor="middle" fill="#fff" font-family="sans-serif">${letter}</text></svg>`)
+  })
+}

@@ -1,0 +1,13 @@
+/**
+ * The simulated WeChat, mounted under /__wx only when no WX_APPID is configured.
+ * It speaks WeChat's paths and error codes so src/server/wechat talks to it unchanged.
+ */
+import type { FastifyInstance } from 'fastify'
+import type { Deps } from '../deps.ts'
+import { sandboxOAuth } from './oauth.ts'
+import { sandboxPersonas } from './personas.ts'
+
+export function sandboxRoutes(app: FastifyInstance, deps: Deps): void {
+  sandboxOAuth(app, deps)
+  sandboxPersonas(app, deps)
+}

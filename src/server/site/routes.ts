@@ -1,0 +1,95 @@
+/**
+ * Serves the built web app. Landing pages (a tapped chat link, a scanned store poster, the
+ * offer list) are rendered on the server with their data inlined; other pages get the
+ * shell with the site's meta and the user, and render in the browser.
+ */
+import { existsSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import fastifyStatic from '@fastify/static'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { attributionSchema, type InitialState } from '../../shared/contract.ts'
+import { offerValueLabel } from '../../shared/money.ts'
+import { isLandingPath, pagePaths } from '../../shared/routes.ts'
+import { recordEvent } from '../analytics/events.ts'
+import { sessionUser, userDto } from '../auth/users.ts'
+import type { Deps } from '../deps.ts'
+import { escapeHtml, messagePage, pageCss } from '../http/page.ts'
+import { recordView } from '../offers/routes.ts'
+import { getOffer, getStore, listLiveOffers } from '../offers/service.ts'
+import { loadTemplate, type Template } from './template.ts'
+
+type Render = (url: string, state: InitialState) => Promise<string>
+
+export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
+  const { config, db, clock } = deps
+  const dist = resolve(config.distDir)
+  const clientDir = join(dist, 'client')
+  let template: Template | null = null
+  let render: Render | null = null
+
+  async function load(): Promise<{ template: Template, render: Render } | null> {
+    template ??= loadTemplate(dist)
+    const entry = join(dist, 'server', 'entry-server.js')
+    if (!render && existsSync(entry)) render = (await import(pathToFileURL(entry).href)).render as Render
+    return template && render ? { template, render } : null
+  }
+
+  if (existsSync(join(clientDir, 'assets'))) {
+    // Hashed file names change with their content, so they can be cached for good.
+    await app.register(fastifyStatic, { root: join(clientDir, 'assets'), prefix: '/assets/', immutable: true, maxAge: '365d', index: false, wildcard: true })
+  }
+  app.get('/favicon.svg', (_req, reply) => reply.header('cache-control', 'public, max-age=86400').type('image/svg+xml').sendFile('favicon.svg', clientDir))
+  app.get('/__page.css', (_req, reply) => reply.header('cache-control', 'public, max-age=3600').type('text/css').send(pageCss))
+
+  function head(state: InitialState): string {
+    const o = state.offer
+    const title = o ? `${o.title} · ${o.merchant.name}` : state.store ? `${state.store.store.name} · ${state.store.store.merchant.name}` : '卡券'
+    const desc = o ? `${offerValueLabel(o).summary}，${o.description}` : '领取优惠券，到店出示即可使用'
+    return `<title>${escapeHtml(title)}</title><meta name="description" content="${escapeHtml(desc)}">`
+  }
+
+  async function page(request: FastifyRequest, reply: FastifyReply) {
+    const site = await load()
+    if (!site) return reply.status(503).type('text/html; charset=utf-8').send(messagePage({ title: '站点尚未构建', message: '请先运行 npm run build。' }))
+    const url = new URL(request.url, config.publicUrl)
+    const user = await sessionUser(deps, request)
+    const state: InitialState = { meta: { sandbox: config.sandbox, appId: config.wx.appId }, user: user ? userDto(user) : null }
+    const attribution = attributionSchema.safeParse(Object.fromEntries(['ch', 'ref', 'store'].flatMap(k => url.searchParams.has(k) ? [[k, url.searchParams.get(k)]] : []))).data ?? {}
+    const now = clock.now()
+    let status = 200
+    const offerMatch = url.pathname.match(/^\/o\/([^/]+)\/?$/)
+    const storeMatch = url.pathname.match(/^\/s\/([^/]+)\/?$/)
+    if (offerMatch) {
+      const offer = await getOffer(db, offerMatch[1]!, user?.id ?? null, now)
+      if (offer) {
+        state.offer = offer
+        await recordView(deps, { id: offer.id, merchant_id: offer.merchant.id }, attribution, user?.id ?? null)
+      }
+      else {
+        status = 404
+        state.missing = 'offer'
+      }
+    }
+    else if (storeMatch) {
+      const store = await getStore(db, storeMatch[1]!)
+      if (store) {
+        const { merchantId, ...dto } = store
+        state.store = { store: dto, offers: await listLiveOffers(db, { storeId: store.id, userId: user?.id ?? null }, now) }
+        await recordEvent(db, { type: 'view', merchant_id: merchantId, store_id: store.id, user_id: user?.id ?? null, channel: attribution.ch ?? 'qr', ref: attribution.ref ?? null }, now)
+      }
+      else {
+        status = 404
+        state.missing = 'store'
+      }
+    }
+    else if (url.pathname === '/') {
+      state.offers = await listLiveOffers(db, { userId: user?.id ?? null }, now)
+    }
+    const html = isLandingPath(url.pathname) ? await site.render(url.pathname + url.search, state) : ''
+    return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-cache')
+      .send(site.template.fill({ head: head(state), html, state }))
+  }
+
+  for (const path of Object.values(pagePaths)) app.get(path, page)
+}

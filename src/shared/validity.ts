@@ -1,0 +1,65 @@
+/**
+ * When offers can be claimed and coupons used. Times are epoch seconds here; the API
+ * turns them into ISO strings at the edge. Status is derived in this one place so both
+ * database engines, the web app and the server agree.
+ */
+export type OfferPhase = 'upcoming' | 'live' | 'ended'
+export type CouponStatus = 'available' | 'redeemed' | 'expired'
+
+export type Validity =
+  | { type: 'fixed', from: number, to: number }
+  | { type: 'relative', days: number }
+
+export function offerPhase(window: { startsAt: number, endsAt: number }, now: number): OfferPhase {
+  if (now < window.startsAt) return 'upcoming'
+  if (now >= window.endsAt) return 'ended'
+  return 'live'
+}
+
+/** The window a coupon claimed at `claimedAt` may be used in. */
+export function couponWindow(validity: Validity, claimedAt: number): { from: number, to: number } {
+  if (validity.type === 'fixed') return { from: validity.from, to: validity.to }
+  return { from: claimedAt, to: claimedAt + validity.days * 86_400 }
+}
+
+export function couponStatus(c: { redeemedAt: number | null, validTo: number }, now: number): CouponStatus {
+  if (c.redeemedAt !== null) return 'redeemed'
+  if (now >= c.validTo) return 'expired'
+  return 'available'
+}
+
+/** China has one time zone and no daylight saving: UTC+8 all year. */
+const CHINA_OFFSET = 8 * 3600
+
+function chinaDate(epochSeconds: number) {
+  const d = new Date((epochSeconds + CHINA_OFFSET) * 1000)
+  return { y: d.getUTCFullYear(), m: d.getUTCMonth() + 1, d: d.getUTCDate(), h: d.getUTCHours(), min: d.getUTCMinutes() }
+}
+
+const two = (n: number) => String(n).padStart(2, '0')
+
+/** 2026.12.01 */
+export function formatDate(epochSeconds: number): string {
+  const c = chinaDate(epochSeconds)
+  return `${c.y}.${two(c.m)}.${two(c.d)}`
+}
+
+/** 12-01 14:02, or 2025.12.01 14:02 when not this year. */
+export function formatDateTime(epochSeconds: number, now: number): string {
+  const c = chinaDate(epochSeconds)
+  const sameYear = chinaDate(now).y === c.y
+  return `${sameYear ? `${two(c.m)}-${two(c.d)}` : `${c.y}.${two(c.m)}.${two(c.d)}`} ${two(c.h)}:${two(c.min)}`
+}
+
+/** "2026.12.01–12.31", with the end's year left out when it is the start's. The end is inclusive for people, exclusive in data. */
+export function formatRange(from: number, to: number): string {
+  const a = chinaDate(from)
+  const b = chinaDate(to - 1)
+  const end = a.y === b.y ? `${two(b.m)}.${two(b.d)}` : `${b.y}.${two(b.m)}.${two(b.d)}`
+  return `${formatDate(from)}–${end}`
+}
+
+export function validityLabel(validity: Validity): string {
+  if (validity.type === 'relative') return `领取后${validity.days}天内有效`
+  return formatRange(validity.from, validity.to)
+}

@@ -1,0 +1,9 @@
+import type { Attribution, ClaimResponse, CouponListResponse, CouponResponse } from '../../shared/contract.ts'
+import { request } from './client.ts'
+
+export const postClaim = (offerId: string, attribution: Attribution, idempotencyKey: string) =>
+  request<ClaimResponse>('POST', `/api/offers/${encodeURIComponent(offerId)}/claim`, attribution, { 'idempotency-key': idempotencyKey })
+
+export const fetchCoupons = () => request<CouponListResponse>('GET', '/api/coupons')
+
+export const fetchCoupon = (couponId: string) => request<CouponResponse>('GET', `/api/coupons/${encodeURIComponent(couponId)}`)

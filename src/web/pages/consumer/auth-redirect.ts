@@ -1,0 +1,8 @@
+import { ApiError } from '../../api/client.ts'
+
+/** A page that needs login sends the browser through WeChat's silent login and back here. */
+export function redirectIfUnauthenticated(e: unknown, returnPath: string): boolean {
+  if (!(e instanceof ApiError) || e.code !== 'unauthenticated') return false
+  window.location.href = `/auth/wechat/login?return=${encodeURIComponent(returnPath)}`
+  return true
+}

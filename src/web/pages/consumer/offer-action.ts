@@ -1,0 +1,21 @@
+/** What the one primary button on an offer says and does: a pure function, tested as a table. */
+import type { OfferDto } from '../../../shared/contract.ts'
+import { formatDateTime } from '../../../shared/validity.ts'
+
+export type OfferAction =
+  | { kind: 'claim' }
+  | { kind: 'mine' }
+  | { kind: 'closed', reason: 'upcoming' | 'ended' | 'sold_out', startsAt?: string }
+
+export function offerAction(offer: OfferDto, loggedIn: boolean): OfferAction {
+  if (offer.phase === 'upcoming') return { kind: 'closed', reason: 'upcoming', startsAt: formatDateTime(Date.parse(offer.startsAt) / 1000, Date.parse(offer.startsAt) / 1000) }
+  if (offer.phase === 'ended') return { kind: 'closed', reason: 'ended' }
+  if (loggedIn && offer.claimedByMe >= offer.perUserLimit) return { kind: 'mine' }
+  if (offer.stockLeft <= 0) return { kind: 'closed', reason: 'sold_out' }
+  return { kind: 'claim' }
+}
+
+/** Few enough left to say so in orange: ten or fewer, or under 5% of the total. */
+export function nearlyGone(offer: OfferDto): boolean {
+  return offer.stockLeft > 0 && (offer.stockLeft <= 10 || offer.stockLeft / offer.stockTotal < 0.05)
+}

@@ -1,0 +1,24 @@
+/**
+ * The route table. Landing pages (where chat links and store posters arrive) are in the
+ * entry chunk so they render and hydrate at once; everything else is a lazy chunk.
+ */
+import { createRouter, type RouterHistory } from 'vue-router'
+import { pagePaths } from '../shared/routes.ts'
+import OfferListPage from './pages/consumer/OfferListPage.vue'
+import OfferPage from './pages/consumer/OfferPage.vue'
+import StorePage from './pages/consumer/StorePage.vue'
+
+export function createKaquanRouter(history: RouterHistory) {
+  return createRouter({
+    history,
+    routes: [
+      { path: pagePaths.offers, name: 'offers', component: OfferListPage },
+      { path: pagePaths.offer, name: 'offer', component: OfferPage, props: true },
+      { path: pagePaths.store, name: 'store', component: StorePage, props: true },
+      { path: pagePaths.myCoupons, name: 'my-coupons', component: () => import('./pages/consumer/MyCouponsPage.vue') },
+      { path: pagePaths.myCoupon, name: 'my-coupon', component: () => import('./pages/consumer/MyCouponPage.vue'), props: true },
+      { path: '/:rest(.*)*', name: 'not-found', component: () => import('./pages/consumer/NotFoundPage.vue') },
+    ],
+    scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },
+  })
+}

@@ -1,0 +1,20 @@
+import { defineStore } from 'pinia'
+import { ref } from 'vue'
+import type { InitialState, SiteMeta, UserDto } from '../../shared/contract.ts'
+
+export const useSessionStore = defineStore('session', () => {
+  const meta = ref<SiteMeta>({ sandbox: false, appId: '' })
+  const user = ref<UserDto | null>(null)
+
+  function init(state: InitialState) {
+    meta.value = state.meta
+    user.value = state.user
+  }
+
+  /** Where to send the browser to log in and come back to `returnPath`. */
+  function loginHref(returnPath: string): string {
+    return `/auth/wechat/login?return=${encodeURIComponent(returnPath)}`
+  }
+
+  return { meta, user, init, loginHref }
+})
