@@ -32,6 +32,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: 64 * 1024,
     // Ids in paths are short; anything longer is a mistake or a probe.
     routerOptions: { maxParamLength: 128 },
+    // Malformed URLs (bad percent-encoding, over-long params) answer in our error shape too.
+    frameworkErrors: (err, _request, reply) => {
+      void reply.status(400).send({ error: { code: 'invalid_request', message: err.message.slice(0, 200) } })
+    },
   })
   await app.register(fastifyCookie)
   await app.register(fastifyRateLimit, { global: false })

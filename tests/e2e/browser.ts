@@ -1,0 +1,68 @@
+/**
+ * A phone for browser tests: headless Chromium at 375 × 740 with a given user agent, in a
+ * fresh profile (so a new sandbox WeChat user), that can reach only the test server.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type BrowserContext, chromium, type ConsoleMessage, type Page } from 'playwright-core'
+
+export const userAgents = {
+  wechat: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN',
+  safari: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1',
+} as const
+
+export const viewport = { width: 375, height: 740 }
+
+export interface Phone {
+  context: BrowserContext
+  page: Page
+  /** Console messages and uncaught errors seen so far, minus failures of requests we blocked. */
+  problems: () => string[]
+  /** Every console message seen so far, as `type: text`. */
+  messages: () => string[]
+  /** Requests refused because they left the machine. */
+  blocked: string[]
+  close: () => Promise<void>
+}
+
+export async function openPhone(userAgent: string): Promise<Phone> {
+  const dir = mkdtempSync(join(tmpdir(), 'kaquan-e2e-'))
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport,
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+    userAgent,
+    locale: 'zh-CN',
+  })
+  const blocked: string[] = []
+  // Only the test server: WeChat's JS-SDK reports telemetry to its own hosts, which must never be reached.
+  await context.route('**/*', (route) => {
+    const url = new URL(route.request().url())
+    if (url.hostname === '127.0.0.1' || url.protocol === 'data:' || url.protocol === 'blob:') return route.continue()
+    blocked.push(url.href)
+    return route.abort('blockedbyclient')
+  })
+  const page = context.pages()[0] ?? await context.newPage()
+  const errors: string[] = []
+  const messages: string[] = []
+  const fromBlocked = (m: ConsoleMessage) => blocked.some(u => m.location().url === u || m.text().includes(u))
+  page.on('console', (m) => {
+    messages.push(`${m.type()}: ${m.text()}`)
+    if (m.type() === 'error' && !fromBlocked(m)) errors.push(`console.error: ${m.text()} (${m.location().url})`)
+  })
+  page.on('pageerror', e => errors.push(`pageerror: ${e.message}`))
+  return {
+    context, page, blocked,
+    problems: () => [...errors],
+    messages: () => [...messages],
+    close: async () => {
+      await context.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}

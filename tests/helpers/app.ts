@@ -1,0 +1,53 @@
+/**
+ * A real Kaquan server on a free loopback port, on a fresh database, in sandbox mode.
+ * The server reaches its WeChat sandbox over real HTTP, as it would reach WeChat.
+ */
+import { createServer } from 'node:net'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../../src/server/app.ts'
+import type { Clock } from '../../src/server/clock.ts'
+import { type Config, loadConfig } from '../../src/server/config.ts'
+import { seedDemo } from '../../src/server/db/seed.ts'
+import { createTestDatabase, type TestDatabase } from './db.ts'
+
+export interface TestApp {
+  app: FastifyInstance
+  config: Config
+  database: TestDatabase
+  url: string
+  clock: Clock & { set: (s: number) => void, advance: (s: number) => void }
+  close: () => Promise<void>
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.once('error', reject)
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number }
+      s.close(() => resolve(port))
+    })
+  })
+}
+
+export function testClock(start = Math.floor(Date.now() / 1000)) {
+  let now = start
+  return { now: () => now, set: (s: number) => { now = s }, advance: (s: number) => { now += s } }
+}
+
+export async function startTestApp(opts: { env?: Record<string, string>, seed?: boolean, database?: TestDatabase, clock?: ReturnType<typeof testClock> } = {}): Promise<TestApp> {
+  const port = await freePort()
+  const database = opts.database ?? await createTestDatabase()
+  const config = loadConfig({ PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}`, DATABASE_URL: database.url, ...opts.env })
+  const clock = opts.clock ?? testClock()
+  if (opts.seed !== false && !opts.database) await seedDemo(database.db, clock.now())
+  const app = await buildApp({ config, db: database.db, engine: database.engine, clock })
+  await app.listen({ port, host: '127.0.0.1' })
+  return {
+    app, config, database, url: config.publicUrl, clock,
+    close: async () => {
+      await app.close()
+      if (!opts.database) await database.drop()
+    },
+  }
+}

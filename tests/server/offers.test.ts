@@ -1,0 +1,58 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestApp, type TestApp } from '../helpers/app.ts'
+import { newKey, Phone } from '../helpers/phone.ts'
+
+let t: TestApp
+beforeAll(async () => { t = await startTestApp() })
+afterAll(async () => { await t.close() })
+
+describe('offers', () => {
+  it('lists live offers only, sold-out ones included, with the contract’s fields', async () => {
+    const res = await new Phone(t.url).get('/api/offers')
+    expect(res.status).toBe(200)
+    const ids = res.json.offers.map((o: { id: string }) => o.id)
+    expect(ids).toEqual(expect.arrayContaining(['latte-10off', 'all-88', 'cookie-gift', 'opening-30off']))
+    expect(ids).not.toContain('xmas-2026')
+    expect(ids).not.toContain('national-day')
+    const o = res.json.offers.find((x: { id: string }) => x.id === 'opening-30off')
+    expect(o).toMatchObject({ title: '新店开业满100减30', stockLeft: 3, perUserLimit: 1, claimedByMe: 0, kind: 'cash', valueFen: 3000, thresholdFen: 10000, phase: 'live' })
+    expect(o.startsAt).toMatch(/^\d{4}-\d\d-\d\dT/)
+  })
+
+  it('filters by store: a store-limited offer shows only at its store', async () => {
+    const nanjing = (await new Phone(t.url).get('/api/offers?store=nanjingxilu')).json.offers.map((o: { id: string }) => o.id)
+    const jingan = (await new Phone(t.url).get('/api/offers?store=jingansi')).json.offers.map((o: { id: string }) => o.id)
+    expect(nanjing).toContain('cookie-gift')
+    expect(jingan).not.toContain('cookie-gift')
+    expect(jingan).toContain('latte-10off')
+  })
+
+  it('gives the detail of any offer with its stores and card id, needing no login', async () => {
+    const res = await new Phone(t.url).get('/api/offers/cookie-gift')
+    expect(res.json.offer.stores).toEqual([{ id: 'nanjingxilu', name: '南京西路店', address: expect.any(String) }])
+    expect(res.json.offer.wxCardId).toBeNull()
+    expect((await new Phone(t.url).get('/api/offers/xmas-2026')).json.offer.phase).toBe('upcoming')
+    expect((await new Phone(t.url).get('/api/offers/national-day')).json.offer.phase).toBe('ended')
+  })
+
+  it('counts the caller’s own claims', async () => {
+    const phone = new Phone(t.url)
+    await phone.login()
+    await phone.post('/api/offers/all-88/claim', {}, { 'idempotency-key': newKey() })
+    expect((await phone.get('/api/offers/all-88')).json.offer.claimedByMe).toBe(1)
+    expect((await new Phone(t.url).get('/api/offers/all-88')).json.offer.claimedByMe).toBe(0)
+  })
+
+  it('gives a store with its merchant and offers', async () => {
+    const res = await new Phone(t.url).get('/api/stores/jingansi')
+    expect(res.json.store).toMatchObject({ id: 'jingansi', name: '静安寺店', merchant: { name: '山川咖啡' } })
+    expect(res.json.offers.length).toBeGreaterThan(0)
+  })
+
+  it('records an in-app view with its channel', async () => {
+    const res = await new Phone(t.url).post('/api/offers/all-88/views', { ch: 'list' })
+    expect(res.status).toBe(204)
+    const ev = await t.database.db.selectFrom('events').selectAll().where('offer_id', '=', 'all-88').where('channel', '=', 'list').execute()
+    expect(ev).toHaveLength(1)
+  })
+})

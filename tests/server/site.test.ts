@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestApp, type TestApp } from '../helpers/app.ts'
+import { Phone } from '../helpers/phone.ts'
+
+let t: TestApp
+beforeAll(async () => { t = await startTestApp() })
+afterAll(async () => { await t.close() })
+
+const html = (path: string) => fetch(`${t.url}${path}`, { headers: { accept: 'text/html' } })
+
+describe('the landing pages', () => {
+  it('renders the shared offer link on the server, with its value, rules and claim button', async () => {
+    const res = await html('/o/latte-10off?ch=share&ref=abc')
+    expect(res.status).toBe(200)
+    const body = await res.text()
+    expect(body).toContain('<title>拿铁满50减10 · 山川咖啡</title>')
+    const app = body.slice(body.indexOf('<div id="app">'))
+    expect(app).toContain('拿铁满50减10')
+    expect(app).toContain('¥10')
+    expect(app).toContain('满50可用')
+    expect(app).toContain('单笔消费满50元可用')
+    expect(app).toContain('立即领取')
+    // The state for hydration is inlined: no second round trip for the first screen.
+    const state = JSON.parse(body.match(/<script id="kq-state" type="application\/json">(.*?)<\/script>/s)![1]!)
+    expect(state.offer.id).toBe('latte-10off')
+    expect(state.meta.sandbox).toBe(true)
+  })
+
+  it('records the landing view with its channel and sharer', async () => {
+    await html('/o/all-88?ch=share&ref=sharer9')
+    const ev = await t.database.db.selectFrom('events').selectAll().where('offer_id', '=', 'all-88').where('type', '=', 'view').execute()
+    expect(ev.map(e => [e.channel, e.ref])).toContainEqual(['share', 'sharer9'])
+  })
+
+  it('renders the store landing with its offers', async () => {
+    const body = await (await html('/s/nanjingxilu?ch=qr')).text()
+    expect(body).toContain('南京西路店')
+    expect(body).toContain('满30赠手工曲奇')
+  })
+
+  it('answers 404 with a readable page for an unknown offer', async () => {
+    const res = await html('/o/does-not-exist')
+    expect(res.status).toBe(404)
+    expect(await res.text()).toContain('优惠不存在')
+  })
+
+  it('escapes the inlined state so data cannot close the script element', async () => {
+    await t.database.db.updateTable('offers').set({ description: '</script><script>alert(1)</script>' }).where('id', '=', 'all-88').execute()
+    const body = await (await html('/o/all-88')).text()
+    expect(body).not.toContain('</script><script>alert(1)')
+  })
+})
+
+describe('serving the site', () => {
+  it('serves pages no-cache with a CSP and security headers', async () => {
+    const res = await html('/')
+    expect(res.headers.get('cache-control')).toBe('no-cache')
+    const csp = res.headers.get('content-security-policy')!
+    expect(csp).toContain(`script-src 'self'`)
+    expect(csp).toContain(`frame-ancestors 'none'`)
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff')
+  })
+
+  it('serves hashed assets as immutable', async () => {
+    const body = await (await html('/')).text()
+    const asset = body.match(/src="(\/assets\/[^"]+\.js)"/)![1]!
+    const res = await fetch(`${t.url}${asset}`)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('cache-control')).toContain('immutable')
+  })
+
+  it.each(['/me/coupons', '/me/coupons/abc123'])('serves the app shell for the client route %s', async (path) => {
+    const res = await html(path)
+    expect(res.status).toBe(200)
+    expect(await res.text()).toContain('<div id="app"></div>')
+  })
+
+  it.each(['/nope', '/assets/missing.js', '/me/coupons/a/b'])('does not fall back to the app for %s', async (path) => {
+    const res = await html(path)
+    expect(res.status).toBe(404)
+    expect(await res.text()).not.toContain('id="kq-state"')
+  })
+
+  it('answers unknown API routes with a JSON 404', async () => {
+    const res = await new Phone(t.url).get('/api/nothing')
+    expect(res.status).toBe(404)
+    expect(res.json.error.code).toBe('not_found')
+  })
+
+  it('reports health', async () => {
+    expect((await new Phone(t.url).get('/healthz')).json).toEqual({ ok: true })
+  })
+})
