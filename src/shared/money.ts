@@ -1,9 +1,11 @@
 /** Money is integer fen (1 yuan = 100 fen) everywhere until a template shows it. */
 export function formatYuan(fen: number): string {
-  const yuan = Math.trunc(fen / 100)
-  const rest = Math.abs(fen % 100)
-  if (rest === 0) return String(yuan)
-  return `${yuan}.${String(rest).padStart(2, '0').replace(/0$/, '')}`
+  const sign = fen < 0 ? '-' : ''
+  const abs = Math.abs(fen)
+  const yuan = Math.trunc(abs / 100)
+  const rest = abs % 100
+  if (rest === 0) return `${sign}${yuan}`
+  return `${sign}${yuan}.${String(rest).padStart(2, '0').replace(/0$/, '')}`
 }
 
 /** 88 -> "8.8折", 80 -> "8折": the price is discountPercent % of the original. */

@@ -10,7 +10,8 @@ export const pagePaths = {
 /** True when `path` (no query) is one of the pages above. */
 export function isPagePath(path: string): boolean {
   return Object.values(pagePaths).some((pattern) => {
-    const re = new RegExp(`^${pattern.replace(/:[a-zA-Z]+/g, '[A-Za-z0-9_-]{1,64}')}/?$`)
+    const body = pattern.replace(/\/$/, '').replace(/:[a-zA-Z]+/g, '[A-Za-z0-9_-]{1,64}')
+    const re = new RegExp(body === '' ? '^/$' : `^${body}/?$`)
     return re.test(path)
   })
 }

@@ -19,7 +19,9 @@ export function safeReturnPath(value: string, origin: string): string | null {
   if (!value.startsWith('/') || value.startsWith('//') || value.startsWith('/\\')) return null
   try {
     const url = new URL(value, origin)
-    if (url.origin !== origin) return null
+    // Dot segments and backslashes are resolved by the parser: "/..//evil.com" becomes "//evil.com",
+    // which a browser reads as another host. Judge the path as it will be sent, not as it came.
+    if (url.origin !== origin || url.pathname.startsWith('//') || url.pathname.includes('\\')) return null
     return url.pathname + url.search
   }
   catch {

@@ -1,10 +1,12 @@
 import { type Migration, type MigrationProvider, Migrator } from 'kysely'
 import type { Db } from './index.ts'
 import * as consumerPath from './migrations/2026-11-24-consumer-path.ts'
+import * as wechatPlatform from './migrations/2026-11-25-wechat-platform.ts'
 
 /** Listed by hand, in date order: the migration table is visible, not loaded from a folder scan. */
 const migrations: Record<string, Migration> = {
   '2026-11-24-consumer-path': consumerPath,
+  '2026-11-25-wechat-platform': wechatPlatform,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -109,6 +109,26 @@ export interface SandboxCodesTable {
   used_at: number | null
 }
 
+export interface WxCredentialsTable {
+  appid: string
+  kind: string
+  value: string | null
+  expires_at: number
+  /** While set and in the future, one process is fetching a fresh value; the others wait for it. */
+  lock_until: number | null
+  failures: number
+  retry_at: number | null
+  last_error: string | null
+  updated_at: number
+}
+
+export interface WxPushEventsTable { dedup_key: string, event: string, from_user: string, payload: string, received_at: number }
+
+export interface SandboxTokensTable { token: string, appid: string, endpoint: string, created_at: number, expires_at: number, superseded_at: number | null }
+export interface SandboxTicketsTable { ticket: string, type: string, created_at: number, expires_at: number }
+export interface SandboxCallsTable { api: string, count: number }
+export interface SandboxFaultsTable { target: string, mode: string, remaining: number }
+
 export interface Database {
   merchants: MerchantsTable
   stores: StoresTable
@@ -122,4 +142,10 @@ export interface Database {
   events: EventsTable
   sandbox_users: SandboxUsersTable
   sandbox_codes: SandboxCodesTable
+  wx_credentials: WxCredentialsTable
+  wx_push_events: WxPushEventsTable
+  sandbox_tokens: SandboxTokensTable
+  sandbox_tickets: SandboxTicketsTable
+  sandbox_calls: SandboxCallsTable
+  sandbox_faults: SandboxFaultsTable
 }

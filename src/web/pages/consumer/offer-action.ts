@@ -7,8 +7,8 @@ export type OfferAction =
   | { kind: 'mine' }
   | { kind: 'closed', reason: 'upcoming' | 'ended' | 'sold_out', startsAt?: string }
 
-export function offerAction(offer: OfferDto, loggedIn: boolean): OfferAction {
-  if (offer.phase === 'upcoming') return { kind: 'closed', reason: 'upcoming', startsAt: formatDateTime(Date.parse(offer.startsAt) / 1000, Date.parse(offer.startsAt) / 1000) }
+export function offerAction(offer: OfferDto, loggedIn: boolean, now = Date.now() / 1000): OfferAction {
+  if (offer.phase === 'upcoming') return { kind: 'closed', reason: 'upcoming', startsAt: formatDateTime(Date.parse(offer.startsAt) / 1000, now) }
   if (offer.phase === 'ended') return { kind: 'closed', reason: 'ended' }
   if (loggedIn && offer.claimedByMe >= offer.perUserLimit) return { kind: 'mine' }
   if (offer.stockLeft <= 0) return { kind: 'closed', reason: 'sold_out' }
