@@ -15,6 +15,9 @@ import { registerSecurityHeaders } from './http/security.ts'
 import { offerRoutes } from './offers/routes.ts'
 import { sandboxRoutes } from './sandbox/routes.ts'
 import { siteRoutes } from './site/routes.ts'
+import { WxClient } from './wechat/client.ts'
+import { Credentials } from './wechat/credentials.ts'
+import { type PushHandlers, wechatRoutes } from './wechat/routes.ts'
 
 export interface AppOptions {
   config: Config
@@ -22,10 +25,15 @@ export interface AppOptions {
   engine: Engine
   clock?: Clock
   logger?: FastifyServerOptions['logger']
+  /** Domain handlers for WeChat event pushes, by event name. */
+  pushHandlers?: PushHandlers
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
-  const deps: Deps = { config: opts.config, db: opts.db, engine: opts.engine, clock: opts.clock ?? systemClock }
+  const clock = opts.clock ?? systemClock
+  const credentials = new Credentials(opts.db, clock, opts.config.wx)
+  const wx = new WxClient(credentials, { apiBase: opts.config.wx.apiBase })
+  const deps: Deps = { config: opts.config, db: opts.db, engine: opts.engine, clock, wx }
   const app = Fastify({
     logger: opts.logger ?? false,
     trustProxy: opts.config.trustProxy,
@@ -40,6 +48,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await app.register(fastifyCookie)
   await app.register(fastifyRateLimit, { global: false })
   // The sandbox's WeChat screens post plain HTML forms.
+  // WeChat pushes XML; it is parsed and verified in src/server/wechat/push.ts.
+  app.addContentTypeParser(['text/xml', 'application/xml'], { parseAs: 'string' }, (_req, body, done) => done(null, body))
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))))
   })
@@ -53,6 +63,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   authRoutes(app, deps)
   offerRoutes(app, deps)
   couponRoutes(app, deps)
+  wechatRoutes(app, deps, opts.pushHandlers ?? {})
   if (opts.config.sandbox) sandboxRoutes(app, deps)
   await siteRoutes(app, deps)
 

@@ -23,6 +23,9 @@ export interface Config {
     appSecret: string
     token: string
     aesKey: string
+    /** The EncodingAESKey before the last rotation in WeChat's console, still tried for pushes. */
+    previousAesKey: string | null
+    tokenEndpoint: 'stable' | 'classic'
     apiBase: string
     oauthBase: string
   }
@@ -45,6 +48,8 @@ const envSchema = z.object({
   WX_APPSECRET: z.string().min(16).optional(),
   WX_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'must be 3–32 letters or digits').optional(),
   WX_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be the 43-character EncodingAESKey').optional(),
+  WX_AES_KEY_PREVIOUS: z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be the 43-character EncodingAESKey').optional(),
+  WX_TOKEN_ENDPOINT: z.enum(['stable', 'classic']).default('stable'),
   WX_API_BASE: z.url().optional(),
   WX_OAUTH_BASE: z.url().optional(),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -80,6 +85,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       appSecret: e.WX_APPSECRET ?? SANDBOX_SECRET,
       token: e.WX_TOKEN ?? SANDBOX_TOKEN,
       aesKey: e.WX_AES_KEY ?? SANDBOX_AES_KEY,
+      previousAesKey: e.WX_AES_KEY_PREVIOUS ?? null,
+      tokenEndpoint: e.WX_TOKEN_ENDPOINT,
       apiBase: trimSlash(e.WX_API_BASE ?? (sandbox ? `${publicUrl}/__wx/api` : 'https://api.weixin.qq.com')),
       oauthBase: trimSlash(e.WX_OAUTH_BASE ?? (sandbox ? `${publicUrl}/__wx` : 'https://open.weixin.qq.com')),
     },

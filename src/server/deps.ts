@@ -1,6 +1,7 @@
 import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
 import type { Db, Engine } from './db/index.ts'
+import type { WxClient } from './wechat/client.ts'
 
 /** What every route module is built from. buildApp makes one; tests make theirs. */
 export interface Deps {
@@ -8,4 +9,6 @@ export interface Deps {
   db: Db
   engine: Engine
   clock: Clock
+  /** WeChat's token-bearing APIs, with the shared credential cache behind them. */
+  wx: WxClient
 }

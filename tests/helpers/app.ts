@@ -8,6 +8,7 @@ import { buildApp } from '../../src/server/app.ts'
 import type { Clock } from '../../src/server/clock.ts'
 import { type Config, loadConfig } from '../../src/server/config.ts'
 import { seedDemo } from '../../src/server/db/seed.ts'
+import type { PushHandlers } from '../../src/server/wechat/routes.ts'
 import { createTestDatabase, type TestDatabase } from './db.ts'
 
 export interface TestApp {
@@ -35,13 +36,13 @@ export function testClock(start = Math.floor(Date.now() / 1000)) {
   return { now: () => now, set: (s: number) => { now = s }, advance: (s: number) => { now += s } }
 }
 
-export async function startTestApp(opts: { env?: Record<string, string>, seed?: boolean, database?: TestDatabase, clock?: ReturnType<typeof testClock> } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { env?: Record<string, string>, seed?: boolean, database?: TestDatabase, clock?: ReturnType<typeof testClock>, pushHandlers?: PushHandlers } = {}): Promise<TestApp> {
   const port = await freePort()
   const database = opts.database ?? await createTestDatabase()
   const config = loadConfig({ PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}`, DATABASE_URL: database.url, ...opts.env })
   const clock = opts.clock ?? testClock()
   if (opts.seed !== false && !opts.database) await seedDemo(database.db, clock.now())
-  const app = await buildApp({ config, db: database.db, engine: database.engine, clock })
+  const app = await buildApp({ config, db: database.db, engine: database.engine, clock, pushHandlers: opts.pushHandlers })
   await app.listen({ port, host: '127.0.0.1' })
   return {
     app, config, database, url: config.publicUrl, clock,
@@ -50,4 +51,15 @@ export async function startTestApp(opts: { env?: Record<string, string>, seed?: 
       if (!opts.database) await database.drop()
     },
   }
+}
+
+/** Plans a fault in the sandbox: the next `count` calls of `target` answer `mode`. */
+export async function planFault(t: TestApp, target: string, mode: string, count = 1): Promise<void> {
+  const res = await fetch(`${t.url}/__wx/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ target, mode, count }) })
+  if (res.status !== 204) throw new Error(`planning a fault failed: ${res.status} ${await res.text()}`)
+}
+
+/** How many times the sandbox answered each WeChat API. */
+export async function wxCalls(t: TestApp): Promise<Record<string, number>> {
+  return ((await (await fetch(`${t.url}/__wx/stats`)).json()) as { calls: Record<string, number> }).calls
 }

@@ -79,6 +79,8 @@ describe('WeChat web login', () => {
     ['a protocol-relative URL', '//evil.example/x'],
     ['a backslash trick', '/\\evil.example'],
     ['a relative path', 'o/1'],
+    ['a dot-segment escape', '/..//evil.example'],
+    ['an encoded dot-segment escape', '/%2e%2e//evil.example'],
   ])('refuses a return that is %s', async (_name, ret) => {
     const res = await new Phone(t.url).get(`/auth/wechat/login?return=${encodeURIComponent(ret)}`)
     expect(res.status).toBe(400)

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { z } from 'zod'
 import { type ErrorCode, errorStatus } from '../../shared/errors.ts'
+import { WeChatError } from '../wechat/errors.ts'
 
 export class AppError extends Error {
   constructor(readonly code: ErrorCode, message: string, readonly extra: Record<string, unknown> = {}) {
@@ -28,6 +29,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: any, request, reply) => {
     if (err instanceof AppError) {
       return reply.status(err.status).send({ error: { code: err.code, message: err.message, ...err.extra } })
+    }
+    if (err instanceof WeChatError) {
+      request.log.warn({ api: err.api, errcode: err.errcode }, 'WeChat call failed')
+      return reply.status(502).send({ error: { code: 'wechat_unavailable', message: '微信服务暂时不可用，请稍后再试' } })
     }
     const status = typeof err.statusCode === 'number' ? err.statusCode : 500
     if (status === 429) return reply.status(429).send({ error: { code: 'rate_limited', message: '请求过于频繁，请稍后再试' } })

@@ -4,10 +4,12 @@
  */
 import type { FastifyInstance } from 'fastify'
 import type { Deps } from '../deps.ts'
+import { sandboxApi } from './api.ts'
 import { sandboxOAuth } from './oauth.ts'
 import { sandboxPersonas } from './personas.ts'
 
 export function sandboxRoutes(app: FastifyInstance, deps: Deps): void {
   sandboxOAuth(app, deps)
+  sandboxApi(app, deps)
   sandboxPersonas(app, deps)
 }

@@ -1,0 +1,56 @@
+/** The HTTP edge of the WeChat layer: wx.config signing for the web app, and WeChat's push endpoint. */
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import type { Transaction } from 'kysely'
+import type { Database } from '../db/schema.ts'
+import type { Deps } from '../deps.ts'
+import { AppError, parse } from '../http/errors.ts'
+import { jssdkConfig, signableUrl } from './jssdk.ts'
+import { dedupKey, openPush, PushRefused, type PushEvent, verifyUrl } from './push.ts'
+
+/** Domain code that reacts to an event, inside the transaction that records it as handled. */
+export type PushHandler = (trx: Transaction<Database>, event: PushEvent, deps: Deps) => Promise<void>
+export type PushHandlers = Partial<Record<string, PushHandler>>
+
+const configBody = z.object({ url: z.string().min(1).max(2048) }).strict()
+
+export function wechatRoutes(app: FastifyInstance, deps: Deps, handlers: PushHandlers): void {
+  const { config, db, clock } = deps
+
+  app.post('/api/jssdk/config', async (request) => {
+    const { url } = parse(configBody, request.body, 'body')
+    const signable = signableUrl(url, config.publicUrl)
+    if (!signable) throw new AppError('invalid_request', `body.url: must be a page of ${config.publicUrl}`)
+    return jssdkConfig(deps.wx.credentials, config.wx.appId, signable, clock.now())
+  })
+
+  app.get('/wechat/push', async (request, reply) => {
+    const q = request.query as Record<string, string | undefined>
+    if (!verifyUrl(config.wx, q)) throw new AppError('unauthenticated', 'signature does not match')
+    return reply.type('text/plain').send(q.echostr ?? '')
+  })
+
+  app.post('/wechat/push', async (request, reply) => {
+    const q = request.query as Record<string, string | undefined>
+    let event: PushEvent
+    try {
+      event = openPush(config.wx, q, typeof request.body === 'string' ? request.body : '', clock.now())
+    }
+    catch (err) {
+      if (!(err instanceof PushRefused)) throw err
+      throw new AppError(err.kind === 'malformed' ? 'invalid_request' : 'unauthenticated', err.message)
+    }
+    if (!event.FromUserName || !event.CreateTime || !event.MsgType) throw new AppError('invalid_request', 'push lacks FromUserName, CreateTime or MsgType')
+    // Recording the event and handling it commit together: a handler that fails leaves the
+    // event unrecorded, so WeChat's retry gets another chance.
+    await db.transaction().execute(async (trx) => {
+      const fresh = await trx.insertInto('wx_push_events')
+        .values({ dedup_key: dedupKey(event), event: event.Event ?? event.MsgType!, from_user: event.FromUserName!, payload: JSON.stringify(event), received_at: clock.now() })
+        .onConflict(oc => oc.column('dedup_key').doNothing()).executeTakeFirst()
+      if (Number(fresh.numInsertedOrUpdatedRows ?? 0n) === 0) return
+      const handler = event.Event ? handlers[event.Event] : undefined
+      if (handler) await handler(trx, event, deps)
+    })
+    return reply.type('text/plain').send('success')
+  })
+}
