@@ -6,6 +6,7 @@
  *   a  static: the real SSR output with every script and module preload removed (baseline)
  *   b  ssr:    the real server-rendered landing, passed straight through
  *   c  csr:    the same response with #app emptied, so the client app mounts from scratch
+ * plus a check on the front server itself: b again, straight from the app server's port.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -22,7 +23,7 @@ export const throttle = {
   cpuRate: 4,
 }
 
-export type VariantKey = 'static' | 'ssr' | 'csr'
+export type VariantKey = 'static' | 'ssr' | 'csr' | 'direct'
 
 export interface Sample { paint: number, fcp: number, title: number }
 
@@ -116,9 +117,12 @@ export async function measureLanding(opts: { appUrl: string, offerId: string, ti
   const csrHtml = csrVariant(ssrHtml)
 
   const front = await startFront(appUrl)
-  const paths: Record<VariantKey, string> = { static: `/o/${offerId}?ch=share&static=1`, ssr: ssrPath, csr: `/o/${offerId}?ch=share&csr=1` }
+  const paths = { static: `/o/${offerId}?ch=share&static=1`, ssr: ssrPath, csr: `/o/${offerId}?ch=share&csr=1` }
   front.serve(paths.static, { html: staticHtml, headers })
   front.serve(paths.csr, { html: csrHtml, headers })
+  const urls: Record<VariantKey, string> = {
+    static: front.origin + paths.static, ssr: front.origin + paths.ssr, csr: front.origin + paths.csr, direct: appUrl + ssrPath,
+  }
 
   const dir = mkdtempSync(join(tmpdir(), 'kaquan-bench-'))
   let context: BrowserContext | null = null
@@ -158,7 +162,7 @@ export async function measureLanding(opts: { appUrl: string, offerId: string, ti
           await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: throttle.latency, downloadThroughput: throttle.downloadThroughput, uploadThroughput: throttle.uploadThroughput })
           await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle.cpuRate })
         }
-        await page.goto(front.origin + paths[key], { waitUntil: 'commit', timeout: 30_000 })
+        await page.goto(urls[key], { waitUntil: 'commit', timeout: 30_000 })
         await page.waitForFunction(() => {
           const w = window as unknown as { __kqBench?: { titleAt: number | null } }
           return w.__kqBench?.titleAt != null && performance.getEntriesByType('paint').some(e => e.name === 'first-contentful-paint')
@@ -176,10 +180,10 @@ export async function measureLanding(opts: { appUrl: string, offerId: string, ti
       }
     }
 
-    const keys: VariantKey[] = ['static', 'ssr', 'csr']
+    const keys: VariantKey[] = ['static', 'ssr', 'csr', 'direct']
     // Warm the server (SSR module, JIT) and the browser once per variant; not counted.
     for (const k of keys) await once(k, false)
-    const samples: Record<VariantKey, Sample[]> = { static: [], ssr: [], csr: [] }
+    const samples: Record<VariantKey, Sample[]> = { static: [], ssr: [], csr: [], direct: [] }
     for (let i = 0; i < runs; i++) {
       // Rotate the order every round so no variant always runs first.
       for (let j = 0; j < keys.length; j++) {
@@ -192,11 +196,12 @@ export async function measureLanding(opts: { appUrl: string, offerId: string, ti
       static: 'a  static HTML, scripts stripped',
       ssr: 'b  SSR landing',
       csr: 'c  client-rendered shell',
+      direct: '   (b without the front server)',
     }
     const variants = Object.fromEntries(keys.map((k) => {
       const s = samples[k]
       return [k, {
-        key: k, label: labels[k], url: paths[k], samples: s,
+        key: k, label: labels[k], url: urls[k], samples: s,
         median: { paint: median(s.map(x => x.paint)), fcp: median(s.map(x => x.fcp)), title: median(s.map(x => x.title)) },
       }]
     })) as Record<VariantKey, VariantResult>

@@ -17,13 +17,16 @@ const attr = (tag: string, name: string) => tag.match(new RegExp(`\\b${name}\\s*
 
 /** Static `import … from "x"` and `import "x"` specifiers in a built chunk; not `import("x")`. */
 export function staticImports(js: string): string[] {
-  const out: string[] = []
-  for (const m of js.matchAll(/(?:^|[;}\s])import\s*(?:[\w$*{}\s,]+?\s*from\s*)?["']([^"']+)["']/g)) out.push(m[1]!)
-  return out
+  return [...js.matchAll(/(?:^|[;}\s])import\s*(?:[\w$*{}\s,]+?\s*from\s*)?(["'`])([^"'`]+)\1/g)].map(m => m[2]!)
 }
 
-export function dynamicImports(js: string): string[] {
-  return [...js.matchAll(/import\(\s*["']([^"']+)["']\s*\)/g)].map(m => m[1]!)
+/** Lazy chunks: `import("x")` specifiers, and the files Vite preloads with them (`__vite__mapDeps`, relative to the site root). */
+export function lazyImports(js: string, dir: string): string[] {
+  const out = [...js.matchAll(/import\(\s*(["'`])([^"'`]+)\1\s*\)/g)].map(m => new URL(m[2]!, `http://x${dir}`).pathname)
+  // const __vite__mapDeps=(i,m=__vite__mapDeps,d=(m.f||(m.f=["assets/a.js",…])))=>…
+  const deps = js.match(/__vite__mapDeps[^[]*\[([^\]]*)\]/)?.[1]
+  for (const m of (deps ?? '').matchAll(/(["'`])([^"'`]+)\1/g)) out.push(`/${m[2]!.replace(/^\//, '')}`)
+  return out
 }
 
 export function measureWeight(clientDir: string): WeightResult {
@@ -39,11 +42,16 @@ export function measureWeight(clientDir: string): WeightResult {
     if (!existsSync(file)) throw new Error(`${how} ${urlPath} is referenced by index.html but missing from ${clientDir}`)
     const buf = readFileSync(file)
     files.push({ path: `/${rel}`, kind, how, raw: buf.length, gzip: gzipSync(buf, { level: 9 }).length })
-    if (kind === 'js') {
-      const text = buf.toString('utf8')
-      const dir = urlPath.slice(0, urlPath.lastIndexOf('/') + 1)
+  }
+  /** Chunks the eager JS imports statically load with it, preloaded or not. */
+  const follow = () => {
+    for (let i = 0; i < files.length; i++) {
+      const f = files[i]!
+      if (f.kind !== 'js') continue
+      const text = readFileSync(join(clientDir, f.path), 'utf8')
+      const dir = f.path.slice(0, f.path.lastIndexOf('/') + 1)
       for (const spec of staticImports(text)) if (spec.startsWith('.') || spec.startsWith('/')) add(new URL(spec, `http://x${dir}`).pathname, 'js', 'static import')
-      for (const spec of dynamicImports(text)) if (spec.startsWith('.') || spec.startsWith('/')) lazy.add(new URL(spec, `http://x${dir}`).pathname)
+      for (const p of lazyImports(text, dir)) lazy.add(p)
     }
   }
   for (const tag of index.match(/<script\b[^>]*>/gi) ?? []) {
@@ -58,11 +66,12 @@ export function measureWeight(clientDir: string): WeightResult {
     if (rel === 'modulepreload') add(href, 'js', 'modulepreload')
     else if (rel === 'stylesheet') add(href, 'css', 'stylesheet')
   }
+  follow()
   if (!files.some(f => f.how === 'entry script')) throw new Error(`no module entry script found in ${join(clientDir, 'index.html')}`)
   return {
     files,
     gzipTotal: files.reduce((s, f) => s + f.gzip, 0),
     rawTotal: files.reduce((s, f) => s + f.raw, 0),
-    lazy: [...lazy].filter(p => !seen.has(p.replace(/^\//, ''))),
+    lazy: [...lazy].filter(p => !seen.has(p.replace(/^\//, ''))).sort(),
   }
 }

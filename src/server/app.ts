@@ -15,6 +15,8 @@ import { registerSecurityHeaders } from './http/security.ts'
 import { offerRoutes } from './offers/routes.ts'
 import { sandboxRoutes } from './sandbox/routes.ts'
 import { siteRoutes } from './site/routes.ts'
+import { walletPushHandlers } from './wallet/push.ts'
+import { walletRoutes } from './wallet/routes.ts'
 import { WxClient } from './wechat/client.ts'
 import { Credentials } from './wechat/credentials.ts'
 import { type PushHandlers, wechatRoutes } from './wechat/routes.ts'
@@ -63,7 +65,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   authRoutes(app, deps)
   offerRoutes(app, deps)
   couponRoutes(app, deps)
-  wechatRoutes(app, deps, opts.pushHandlers ?? {})
+  walletRoutes(app, deps)
+  wechatRoutes(app, deps, { ...walletPushHandlers, ...opts.pushHandlers })
   if (opts.config.sandbox) sandboxRoutes(app, deps)
   await siteRoutes(app, deps)
 

@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config.ts'
 import { openDatabase } from './db/index.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { demo, seedDemo, seedIsNeeded } from './db/seed.ts'
+import { createSandboxCard } from './sandbox/seed.ts'
 
 async function main() {
   let config
@@ -20,7 +21,10 @@ async function main() {
   }
   const { db, engine, close } = openDatabase(config.databaseUrl)
   await migrateToLatest(db)
-  if (config.seedDemo && await seedIsNeeded(db)) await seedDemo(db, systemClock.now())
+  if (config.seedDemo && await seedIsNeeded(db)) {
+    const wxCardId = config.sandbox ? await createSandboxCard(db, systemClock.now()) : null
+    await seedDemo(db, systemClock.now(), { wxCardId })
+  }
 
   const app = await buildApp({ config, db, engine, logger: { level: process.env.LOG_LEVEL ?? 'info' } })
   await app.listen({ port: config.port, host: config.host })

@@ -1,8 +1,12 @@
 import { createWebHistory } from 'vue-router'
 import type { InitialState } from '../shared/contract.ts'
 import { createKaquanApp } from './app.ts'
+import { recordLandingUrl } from './wechat/config.ts'
+import { installWeChat } from './wechat/index.ts'
 import './styles.css'
 
+// iOS WeChat verifies wx.config against the URL the page landed on: read it before the router runs.
+recordLandingUrl(location.href)
 const state = JSON.parse(document.getElementById('kq-state')?.textContent ?? 'null') as InitialState | null
 const root = document.getElementById('app')!
 // Landing pages arrive rendered: hydrate them. Other pages arrive as an empty shell.
@@ -12,4 +16,5 @@ const { app, router } = createKaquanApp(
   createWebHistory(),
   { ssr, lang: new URLSearchParams(location.search).get('lang') },
 )
+installWeChat(router)
 void router.isReady().then(() => app.mount(root))

@@ -2,11 +2,13 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely'
 import type { Db } from './index.ts'
 import * as consumerPath from './migrations/2026-11-24-consumer-path.ts'
 import * as wechatPlatform from './migrations/2026-11-25-wechat-platform.ts'
+import * as cardWallet from './migrations/2026-11-26-card-wallet.ts'
 
 /** Listed by hand, in date order: the migration table is visible, not loaded from a folder scan. */
 const migrations: Record<string, Migration> = {
   '2026-11-24-consumer-path': consumerPath,
   '2026-11-25-wechat-platform': wechatPlatform,
+  '2026-11-26-card-wallet': cardWallet,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -62,6 +62,8 @@ export interface CouponsTable {
   store_id: string | null
   in_wallet: number
   wallet_added_at: number | null
+  /** Set when the user deleted the card from WeChat's wallet; the coupon stays usable as H5. */
+  wallet_removed_at: number | null
   redeemed_at: number | null
   redeemed_store_id: string | null
 }
@@ -129,6 +131,17 @@ export interface SandboxTicketsTable { ticket: string, type: string, created_at:
 export interface SandboxCallsTable { api: string, count: number }
 export interface SandboxFaultsTable { target: string, mode: string, remaining: number }
 
+export interface SandboxCardsTable { card_id: string, title: string, brand_name: string, color: string, created_at: number }
+export interface SandboxWalletTable {
+  code: string
+  card_id: string
+  openid: string
+  outer_str: string | null
+  status: 'NORMAL' | 'CONSUMED' | 'DELETE'
+  added_at: number
+  consumed_at: number | null
+}
+
 export interface Database {
   merchants: MerchantsTable
   stores: StoresTable
@@ -148,4 +161,6 @@ export interface Database {
   sandbox_tickets: SandboxTicketsTable
   sandbox_calls: SandboxCallsTable
   sandbox_faults: SandboxFaultsTable
+  sandbox_cards: SandboxCardsTable
+  sandbox_wallet: SandboxWalletTable
 }

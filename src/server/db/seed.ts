@@ -19,7 +19,8 @@ export async function seedIsNeeded(db: Db): Promise<boolean> {
   return !row
 }
 
-export async function seedDemo(db: Db, now: number): Promise<void> {
+/** `wxCardId` links the first offer to a WeChat card (the sandbox's, in sandbox mode); the others stay H5-only. */
+export async function seedDemo(db: Db, now: number, opts: { wxCardId?: string | null } = {}): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await trx.insertInto('merchants').values({ id: demo.merchantId, name: '山川咖啡', logo_url: null, created_at: now }).execute()
     await trx.insertInto('stores').values([
@@ -36,6 +37,7 @@ export async function seedDemo(db: Db, now: number): Promise<void> {
         ...base, id: demo.offers.cash, title: '拿铁满50减10', kind: 'cash', value_fen: 1000, threshold_fen: 5000,
         description: '任意饮品与烘焙满50元立减10元', rules: '单笔消费满50元可用\n每单限用1张，不与其他优惠同享\n全部门店通用',
         stock_total: 1000, stock_left: 1000, per_user_limit: 2, validity_type: 'fixed', valid_from: now - DAY, valid_to: now + 60 * DAY, valid_days: null,
+        wx_card_id: opts.wxCardId ?? null,
       },
       {
         ...base, id: demo.offers.discount, title: '全场饮品8.8折', kind: 'discount', discount_percent: 88, starts_at: now - DAY + 1,

@@ -8,6 +8,7 @@ import { z } from 'zod'
 import type { Deps } from '../deps.ts'
 import { AppError, parse } from '../http/errors.ts'
 import { randomToken } from '../random.ts'
+import { sandboxCardApi } from './card-api.ts'
 import { callCounts, clearFaults, countCall, faultModes, planFault, takeFault } from './faults.ts'
 
 const TOKEN_TTL = 7200
@@ -94,6 +95,8 @@ export function sandboxApi(app: FastifyInstance, deps: Deps): void {
       await db.insertInto('sandbox_tickets').values({ ticket, type: q.type, created_at: now, expires_at: now + TOKEN_TTL }).execute()
       return { errcode: 0, errmsg: 'ok', ticket, expires_in: TOKEN_TTL }
     })
+
+    sandboxCardApi(api, deps)
   })
 
   const faultBody = z.object({ target: z.string().min(1).max(64), mode: z.enum(faultModes), count: z.number().int().min(1).max(1000).default(1) }).strict()
