@@ -1,7 +1,7 @@
 /** buildApp(deps): the whole Fastify app, not listening. main.ts listens; tests inject or listen on a free port. */
 import fastifyCookie from '@fastify/cookie'
 import fastifyRateLimit from '@fastify/rate-limit'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
 import { sql } from 'kysely'
 import { authRoutes } from './auth/routes.ts'
 import { type Clock, systemClock } from './clock.ts'
@@ -44,7 +44,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 128 },
     // Malformed URLs (bad percent-encoding, over-long params) answer in our error shape too.
     frameworkErrors: (err, _request, reply) => {
-      void reply.status(400).send({ error: { code: 'invalid_request', message: err.message.slice(0, 200) } })
+      void (reply as FastifyReply).status(400).send({ error: { code: 'invalid_request', message: err.message.slice(0, 200) } })
     },
   })
   await app.register(fastifyCookie)

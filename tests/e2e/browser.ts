@@ -48,6 +48,8 @@ export async function openPhone(userAgent: string): Promise<Phone> {
     return route.abort('blockedbyclient')
   })
   const page = context.pages()[0] ?? await context.newPage()
+  // Fail fast: a local server answers in milliseconds, and the whole file has a time budget.
+  page.setDefaultTimeout(10_000)
   const errors: string[] = []
   const messages: string[] = []
   const fromBlocked = (m: ConsoleMessage) => blocked.some(u => m.location().url === u || m.text().includes(u))
@@ -65,4 +67,9 @@ export async function openPhone(userAgent: string): Promise<Phone> {
       rmSync(dir, { recursive: true, force: true })
     },
   }
+}
+
+/** Resolves once Vue has mounted or hydrated #app (hydration sets no data-v-app attribute). */
+export function appMounted(page: Page): Promise<unknown> {
+  return page.waitForFunction(() => !!(document.getElementById('app') as { __vue_app__?: unknown } | null)?.__vue_app__)
 }

@@ -6,11 +6,11 @@
  */
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Locator, Page } from 'playwright-core'
+import type { Locator, Page, Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demo } from '../../src/server/db/seed.ts'
 import { startTestApp, type TestApp } from '../helpers/app.ts'
-import { openPhone, type Phone, userAgents, viewport } from './browser.ts'
+import { appMounted, openPhone, type Phone, userAgents, viewport } from './browser.ts'
 
 const shots = join(process.cwd(), 'test-output', 'screenshots')
 mkdirSync(shots, { recursive: true })
@@ -71,16 +71,23 @@ describe.each(Object.entries(userAgents))('the consumer path in %s', (ua, userAg
     expect(res?.status()).toBe(200)
     const html = await res!.text()
     for (const text of ['拿铁满50减10', '¥10', '满50可用']) expect(html).toContain(text)
-    await page.waitForFunction(() => document.querySelector('#app')?.hasAttribute('data-v-app'))
-    for (const text of ['拿铁满50减10', '¥10', '满50可用']) await expect(page.getByText(text, { exact: true }).first().isVisible()).resolves.toBe(true)
+    await appMounted(page)
+    for (const text of ['拿铁满50减10', '¥10', '满50可用']) await page.getByText(text, { exact: true }).first().waitFor()
     const claim = page.getByTestId('claim')
     await expectTappable(claim)
     await expectFitsPhone()
     await shot('offer')
     expectNoHydrationMismatch()
 
+    const hops: string[] = []
+    const onRequest = (r: Request) => { if (r.isNavigationRequest()) hops.push(r.url()) }
+    page.on('request', onRequest)
     await claim.click()
     await page.waitForURL(/\/me\/coupons\/[A-Za-z0-9_-]+/)
+    page.off('request', onRequest)
+    // One tap: the sandbox's WeChat authorized silently and the page came back to finish the claim.
+    expect(hops.some(u => u.includes('/__wx/connect/oauth2/authorize') && u.includes('scope=snsapi_base'))).toBe(true)
+    expect(hops.some(u => new URL(u).pathname === `/o/${demo.offers.cash}` && new URL(u).searchParams.get('claim') === '1')).toBe(true)
     couponId = new URL(page.url()).pathname.split('/').pop()!
     const coupon = page.getByTestId('coupon')
     await expect(coupon.getAttribute('data-status')).resolves.toBe('available')
@@ -127,7 +134,7 @@ describe.each(Object.entries(userAgents))('the consumer path in %s', (ua, userAg
     await page.locator('[data-testid=qr] svg').waitFor()
 
     await page.goto(`${testApp.url}/o/${demo.offers.discount}`)
-    await page.waitForFunction(() => document.querySelector('#app')?.hasAttribute('data-v-app'))
+    await appMounted(page)
     const button = page.getByTestId('claim')
     await expect(button.textContent()).resolves.toContain('已领取')
     await expect(button.textContent()).resolves.not.toContain('立即领取')
@@ -138,6 +145,30 @@ describe.each(Object.entries(userAgents))('the consumer path in %s', (ua, userAg
     expect(phone.problems()).toEqual([])
   })
 
+  it('lists a store poster\'s offers and opens one with the poster\'s attribution', async () => {
+    await page.goto(`${testApp.url}/s/${demo.stores.nanjing}?ch=qr`)
+    await appMounted(page)
+    const gift = page.locator(`a[href^="/o/${demo.offers.gift}"]`)
+    await expect(gift.textContent()).resolves.toContain('满30赠手工曲奇')
+    // A long title stays within two lines of its ticket.
+    const title = page.locator('a[href^="/o/long-title"] .title')
+    const { clientHeight, scrollHeight } = await title.evaluate(el => ({ clientHeight: el.clientHeight, scrollHeight: el.scrollHeight }))
+    expect(scrollHeight).toBeGreaterThan(clientHeight)
+    await expect(page.locator(`a[href^="/o/${demo.offers.scarce}"] .tag`).textContent()).resolves.toBe('仅剩 3 张')
+    await expectFitsPhone()
+    await shot('store')
+    expectNoHydrationMismatch()
+
+    await gift.click()
+    await page.waitForURL(new RegExp(`/o/${demo.offers.gift}\\?`))
+    const url = new URL(page.url())
+    expect(url.searchParams.get('ch')).toBe('qr')
+    expect(url.searchParams.get('store')).toBe(demo.stores.nanjing)
+    await page.getByText('满30赠手工曲奇', { exact: true }).first().waitFor()
+    await shot('store-offer')
+    expect(phone.problems()).toEqual([])
+  })
+
   it.each([
     { state: 'upcoming', offer: demo.offers.upcoming, label: '开抢' },
     { state: 'ended', offer: demo.offers.ended, label: '活动已结束' },
@@ -145,7 +176,7 @@ describe.each(Object.entries(userAgents))('the consumer path in %s', (ua, userAg
   ])('shows a disabled button for an offer that is $state', async ({ state, offer, label }) => {
     if (state === 'sold-out') await testApp.database.db.updateTable('offers').set({ stock_left: 0 }).where('id', '=', offer).execute()
     await page.goto(`${testApp.url}/o/${offer}`)
-    await page.waitForFunction(() => document.querySelector('#app')?.hasAttribute('data-v-app'))
+    await appMounted(page)
     const button = page.getByTestId('claim')
     await expect(button.isDisabled()).resolves.toBe(true)
     await expect(button.textContent()).resolves.toContain(label)
@@ -156,26 +187,14 @@ describe.each(Object.entries(userAgents))('the consumer path in %s', (ua, userAg
     expect(phone.problems()).toEqual([])
   })
 
-  it('lists a store poster\'s offers and opens one with the poster\'s attribution', async () => {
+  it('greys out a sold-out offer in the store list', async () => {
     await page.goto(`${testApp.url}/s/${demo.stores.nanjing}?ch=qr`)
-    await page.waitForFunction(() => document.querySelector('#app')?.hasAttribute('data-v-app'))
-    const gift = page.locator(`a[href^="/o/${demo.offers.gift}"]`)
-    await expect(gift.textContent()).resolves.toContain('满30赠手工曲奇')
-    // A long title stays within two lines of its ticket.
-    const title = page.locator('a[href^="/o/long-title"] .title')
-    const { clientHeight, scrollHeight } = await title.evaluate(el => ({ clientHeight: el.clientHeight, scrollHeight: el.scrollHeight }))
-    expect(scrollHeight).toBeGreaterThan(clientHeight)
-    await expectFitsPhone()
-    await shot('store')
+    await appMounted(page)
+    const ticket = page.locator(`a[href^="/o/${demo.offers.scarce}"]`)
+    await expect(ticket.locator('.tag').textContent()).resolves.toBe('已抢光')
+    await expect(ticket.locator('.ticket').getAttribute('class')).resolves.toContain('muted')
+    await shot('store-sold-out')
     expectNoHydrationMismatch()
-
-    await gift.click()
-    await page.waitForURL(new RegExp(`/o/${demo.offers.gift}\\?`))
-    const url = new URL(page.url())
-    expect(url.searchParams.get('ch')).toBe('qr')
-    expect(url.searchParams.get('store')).toBe(demo.stores.nanjing)
-    await expect(page.getByText('满30赠手工曲奇', { exact: true }).first().isVisible()).resolves.toBe(true)
-    await shot('store-offer')
     expect(phone.problems()).toEqual([])
   })
 
@@ -183,8 +202,8 @@ describe.each(Object.entries(userAgents))('the consumer path in %s', (ua, userAg
     const before = phone.problems().length
     const res = await page.goto(`${testApp.url}/o/nope`)
     expect(res?.status()).toBe(404)
-    await page.waitForFunction(() => document.querySelector('#app')?.hasAttribute('data-v-app'))
-    await expect(page.getByText('优惠不存在', { exact: false }).first().isVisible()).resolves.toBe(true)
+    await appMounted(page)
+    await page.getByText('优惠不存在', { exact: false }).first().waitFor()
     await shot('offer-not-found')
     expectNoHydrationMismatch()
     // Chromium reports the page's own 404 status on the console; that is the answer we asked for.

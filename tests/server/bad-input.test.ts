@@ -35,7 +35,7 @@ describe('bad input gets a clear 4xx JSON error, never a 500', () => {
     ['GET', `/auth/wechat/login?return=/${'a'.repeat(2100)}`, undefined, {}],
     ['GET', '/auth/wechat/callback?code=x&state=x&state=y', undefined, {}],
   ].map(([m, p, b, h]) => [m, label(p as string), p, b, h] as const))('%s %s', async (method, _label, path, body, headers) => {
-    const res = await phone.request(method, path, { body, headers })
+    const res = await phone.request(method as string, path as string, { body, headers: headers as Record<string, string> })
     expect(res.status).toBeGreaterThanOrEqual(400)
     expect(res.status).toBeLessThan(500)
     if (res.json) {

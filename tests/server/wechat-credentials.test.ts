@@ -101,7 +101,7 @@ describe('shared WeChat credentials', () => {
     const client = new WxClient(creds(a), { apiBase: a.config.wx.apiBase, timeoutMs: 300, deadlineMs: 1000 })
     await client.credentials.get('access_token')
     await planFault(a, '/cgi-bin/ticket/getticket', 'hang', 10)
-    const err = await client.call('/cgi-bin/ticket/getticket', undefined, { type: 'jsapi' }).catch(e => e)
+    const err = await client.call('/cgi-bin/ticket/getticket', undefined, { type: 'jsapi' }).catch((e: unknown) => e) as WeChatError
     expect(err).toBeInstanceOf(WeChatError)
     expect(err.transient).toBe(true)
   })
@@ -129,7 +129,7 @@ describe('shared WeChat credentials', () => {
 
   it('never puts the secret or a token in an error message', async () => {
     const c = new Credentials(a.database.db, clock, { ...a.config.wx, appSecret: 'wrong-secret-value-123' })
-    const err = await c.get('access_token').catch(e => e as Error)
+    const err = await c.get('access_token').catch((e: unknown) => e as Error) as Error
     expect(err.message).toContain('40125')
     expect(err.message).not.toContain('wrong-secret-value-123')
   })

@@ -69,7 +69,7 @@ describe('message crypto', () => {
   })
   it('refuses a tampered ciphertext', () => {
     const enc = Buffer.from(msg.input.encrypt, 'base64')
-    enc[enc.length - 1] ^= 0xff
+    enc[enc.length - 1] = enc[enc.length - 1]! ^ 0xff
     expect(() => decryptMessage(msg.input.encoding_aes_key, enc.toString('base64'))).toThrow(DecryptError)
   })
 })

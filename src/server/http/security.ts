@@ -9,7 +9,8 @@ export function registerSecurityHeaders(app: FastifyInstance, config: Config): v
     // Vue binds style attributes at run time; the landing page inlines its stylesheet.
     `style-src 'self' 'unsafe-inline'`,
     // WeChat avatars come from its CDN; QR codes are data URLs.
-    `img-src 'self' data: https://thirdwx.qlogo.cn https://wx.qlogo.cn`,
+    // open.weixin.qq.com receives the JS-SDK's own usage report (an image request).
+    `img-src 'self' data: https://thirdwx.qlogo.cn https://wx.qlogo.cn https://open.weixin.qq.com`,
     `connect-src 'self'`,
     `font-src 'self'`,
     `object-src 'none'`,

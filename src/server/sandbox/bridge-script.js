@@ -36,7 +36,7 @@
     + '.wxsb-primary{background:#07c160;color:#fff}.wxsb-default{background:#f2f2f2;color:rgba(0,0,0,.9)}'
     + '.wxsb-input{width:100%;min-height:48px;border:1px solid rgba(0,0,0,.15);border-radius:8px;padding:0 12px;font:20px ui-monospace,monospace;box-sizing:border-box}'
     + '.wxsb-list{max-height:40vh;overflow:auto;margin:12px 0 0}.wxsb-row{display:flex;justify-content:space-between;gap:8px;padding:10px 4px;border-bottom:1px solid rgba(0,0,0,.08);cursor:pointer}'
-    + '.wxsb-row code{font:14px ui-monospace,monospace}.wxsb-menu{position:fixed;top:6px;right:8px;z-index:2147482000;min-width:44px;height:30px;border-radius:15px;border:0;background:rgba(0,0,0,.55);color:#fff;font-size:16px;cursor:pointer}'
+    + '.wxsb-row code{font:14px ui-monospace,monospace}.wxsb-menu{position:fixed;top:34px;right:8px;z-index:2147482000;min-width:44px;height:30px;border-radius:15px;border:0;background:rgba(0,0,0,.55);color:#fff;font-size:16px;cursor:pointer}'
     + '.wxsb-act{position:fixed;right:8px;bottom:90px;z-index:2147482000;border:0;border-radius:16px;padding:6px 12px;background:#07c160;color:#fff;font-size:12px;opacity:.9;cursor:pointer}'
 
   function addStyle() {

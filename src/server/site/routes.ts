@@ -19,8 +19,12 @@ import { recordView } from '../offers/routes.ts'
 import { getOffer, getStore, listLiveOffers } from '../offers/service.ts'
 import { loadTemplate, type Template } from './template.ts'
 
-/** In sandbox mode the page gets WeChat's native bridge, before the app's own module runs. */
-const SANDBOX_BRIDGE = '<script src="/__wx/bridge.js" defer></script>'
+/**
+ * In sandbox mode the page gets WeChat's native bridge. Like the real one it must exist before
+ * any page script runs (it records the landing URL iOS verifies against), so it is a plain,
+ * blocking script in <head>, ahead of the app's module.
+ */
+const SANDBOX_BRIDGE = '<script src="/__wx/bridge.js"></script>'
 
 type Render = (url: string, state: InitialState) => Promise<string>
 
@@ -91,7 +95,7 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
     }
     const html = isLandingPath(url.pathname) ? await site.render(url.pathname + url.search, state) : ''
     return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-cache')
-      .send(site.template.fill({ head: head(state), html, state, scripts: config.sandbox ? SANDBOX_BRIDGE : '' }))
+      .send(site.template.fill({ head: head(state) + (config.sandbox ? SANDBOX_BRIDGE : ''), html, state }))
   }
 
   for (const path of Object.values(pagePaths)) app.get(path, page)

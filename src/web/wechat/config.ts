@@ -42,6 +42,8 @@ async function configure(): Promise<Wx> {
       if (settled) return
       settled = true
       clearTimeout(timer)
+      // Visible to support and tests as <html data-wx="ready|config:…">.
+      document.documentElement.dataset.wx = err ? err.errMsg : 'ready'
       if (err) return reject(err)
       for (const fn of afterReady) fn(wx)
       resolve(wx)
