@@ -6,6 +6,8 @@ import { openDatabase } from './db/index.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { demo, seedDemo, seedIsNeeded } from './db/seed.ts'
 import { createSandboxCard } from './sandbox/seed.ts'
+import { Credentials } from './wechat/credentials.ts'
+import { checkCredentials } from './wechat/diagnose.ts'
 
 async function main() {
   let config
@@ -42,6 +44,12 @@ async function main() {
   }
   if (config.sandbox) lines.push(`  Sandbox personas (switch user): ${u}/__wx/personas`)
   console.log(`${lines.join('\n')}\n`)
+
+  if (!config.sandbox) {
+    const problems = await checkCredentials(new Credentials(db, systemClock, config.wx))
+    if (problems.length) console.error(`WeChat is not working yet; the site stays up, but login and the JS-SDK will fail:\n  ${problems.join('\n  ')}\nSee README.md → Going live.\n`)
+    else console.log('WeChat credentials check: access_token, jsapi ticket and wx_card ticket all fetched.\n')
+  }
 
   let closing = false
   const shutdown = async (signal: string) => {
