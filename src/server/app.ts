@@ -15,11 +15,19 @@ import { registerSecurityHeaders } from './http/security.ts'
 import { offerRoutes } from './offers/routes.ts'
 import { sandboxRoutes } from './sandbox/routes.ts'
 import { siteRoutes } from './site/routes.ts'
+import { clerkRoutes } from './clerks/routes.ts'
+import { Outbox } from './redemption/outbox.ts'
+import { redemptionPushHandlers } from './redemption/push.ts'
+import { redemptionRoutes } from './redemption/routes.ts'
 import { walletPushHandlers } from './wallet/push.ts'
 import { walletRoutes } from './wallet/routes.ts'
 import { WxClient } from './wechat/client.ts'
 import { Credentials } from './wechat/credentials.ts'
 import { type PushHandlers, wechatRoutes } from './wechat/routes.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance { outbox: Outbox }
+}
 
 export interface AppOptions {
   config: Config
@@ -29,6 +37,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger']
   /** Domain handlers for WeChat event pushes, by event name. */
   pushHandlers?: PushHandlers
+  /** How often the outbox worker looks for WeChat calls to deliver; 0 turns it off. */
+  outboxIntervalMs?: number
 }
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
@@ -66,9 +76,16 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   offerRoutes(app, deps)
   couponRoutes(app, deps)
   walletRoutes(app, deps)
-  wechatRoutes(app, deps, { ...walletPushHandlers, ...opts.pushHandlers })
+  clerkRoutes(app, deps)
+  redemptionRoutes(app, deps)
+  wechatRoutes(app, deps, { ...walletPushHandlers, ...redemptionPushHandlers, ...opts.pushHandlers })
   if (opts.config.sandbox) sandboxRoutes(app, deps)
   await siteRoutes(app, deps)
+
+  const outbox = new Outbox(deps)
+  app.decorate('outbox', outbox)
+  if ((opts.outboxIntervalMs ?? 2000) > 0) app.addHook('onReady', async () => outbox.start(opts.outboxIntervalMs ?? 2000))
+  app.addHook('onClose', async () => outbox.stop())
 
   app.setNotFoundHandler((request, reply) => {
     const wantsHtml = request.method === 'GET' && String(request.headers.accept ?? '').includes('text/html')

@@ -2,6 +2,7 @@
  * Environment -> typed config. The only file that reads process.env.
  * With no WX_APPID the server runs the WeChat sandbox and fills in WeChat's side itself.
  */
+import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
 
 export const SANDBOX_APPID = 'wx5eedc0ffee000001'
@@ -90,7 +91,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiBase: trimSlash(e.WX_API_BASE ?? (sandbox ? `${publicUrl}/__wx/api` : 'https://api.weixin.qq.com')),
       oauthBase: trimSlash(e.WX_OAUTH_BASE ?? (sandbox ? `${publicUrl}/__wx` : 'https://open.weixin.qq.com')),
     },
-    adminToken: e.ADMIN_TOKEN ?? null,
+    // The sandbox makes one up so the admin API can be tried at once; npm start prints it.
+    adminToken: e.ADMIN_TOKEN ?? (sandbox ? randomBytes(18).toString('base64url') : null),
     seedDemo: e.SEED_DEMO === undefined ? sandbox : flag(e.SEED_DEMO),
     trustProxy: flag(e.TRUST_PROXY),
     distDir: e.DIST_DIR,

@@ -1,5 +1,6 @@
 /** Reads config, opens and migrates the database, seeds the demo, listens, prints where to go. */
 import { buildApp } from './app.ts'
+import { createInvite } from './clerks/service.ts'
 import { systemClock } from './clock.ts'
 import { ConfigError, loadConfig } from './config.ts'
 import { openDatabase } from './db/index.ts'
@@ -42,7 +43,14 @@ async function main() {
       `  Store QR code link:              ${u}/s/${demo.stores.nanjing}?ch=qr`,
     )
   }
-  if (config.sandbox) lines.push(`  Sandbox personas (switch user): ${u}/__wx/personas`)
+  if (config.sandbox) {
+    lines.push(`  Sandbox personas (switch user): ${u}/__wx/personas`)
+    if (config.seedDemo) {
+      const invite = await createInvite(db, demo.stores.nanjing, 7 * 86_400, systemClock.now())
+      lines.push(`  Clerk invite for 南京西路店:      ${u}/clerk/join?invite=${invite.token}`)
+    }
+    lines.push(`  ADMIN_TOKEN (this run):          ${config.adminToken}`)
+  }
   console.log(`${lines.join('\n')}\n`)
 
   if (!config.sandbox) {

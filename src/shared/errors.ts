@@ -15,6 +15,8 @@ export const errorStatus = {
   expired: 409,
   not_yet_valid: 409,
   not_valid_at_store: 409,
+  other_merchant: 409,
+  invite_invalid: 409,
   rate_limited: 429,
   wechat_unavailable: 502,
   internal: 500,

@@ -5,6 +5,7 @@ export const pagePaths = {
   store: '/s/:storeId',
   myCoupons: '/me/coupons',
   myCoupon: '/me/coupons/:couponId',
+  clerk: '/clerk',
 } as const
 
 /** True when `path` (no query) is one of the pages above. */

@@ -65,7 +65,7 @@ export async function claimCoupon(db: Db, input: ClaimInput, now: number): Promi
       id: couponId, offer_id: offer.id, user_id: input.userId, code: '', claimed_at: now,
       valid_from: window.from, valid_to: window.to, channel: input.attribution.ch ?? 'direct',
       ref: input.attribution.ref ?? null, store_id: store?.id ?? null, in_wallet: 0,
-      wallet_added_at: null, wallet_removed_at: null, redeemed_at: null, redeemed_store_id: null,
+      wallet_added_at: null, wallet_removed_at: null, redeemed_at: null, redeemed_store_id: null, redeemed_by: null, redeemed_source: null,
     }
     // A collision among 10^15 codes is rare but possible; the unique index decides.
     for (let tries = 0; ; tries++) {

@@ -3,12 +3,14 @@ import type { Db } from './index.ts'
 import * as consumerPath from './migrations/2026-11-24-consumer-path.ts'
 import * as wechatPlatform from './migrations/2026-11-25-wechat-platform.ts'
 import * as cardWallet from './migrations/2026-11-26-card-wallet.ts'
+import * as redemption from './migrations/2026-11-27-redemption.ts'
 
 /** Listed by hand, in date order: the migration table is visible, not loaded from a folder scan. */
 const migrations: Record<string, Migration> = {
   '2026-11-24-consumer-path': consumerPath,
   '2026-11-25-wechat-platform': wechatPlatform,
   '2026-11-26-card-wallet': cardWallet,
+  '2026-11-27-redemption': redemption,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -66,6 +66,9 @@ export interface CouponsTable {
   wallet_removed_at: number | null
   redeemed_at: number | null
   redeemed_store_id: string | null
+  /** The clerk's user id, or null when WeChat's own tools consumed it. */
+  redeemed_by: string | null
+  redeemed_source: 'clerk' | 'wechat' | null
 }
 
 export interface ClaimKeysTable { user_id: string, key: string, offer_id: string, coupon_id: string, created_at: number }
@@ -142,6 +145,22 @@ export interface SandboxWalletTable {
   consumed_at: number | null
 }
 
+export interface ClerkInvitesTable { token_hash: string, store_id: string, merchant_id: string, created_at: number, expires_at: number, used_at: number | null, used_by: string | null }
+export interface ClerksTable { id: string, user_id: string, store_id: string, merchant_id: string, created_at: number, revoked_at: number | null }
+export interface WxOutboxTable {
+  id: string
+  kind: 'consume'
+  coupon_id: string
+  /** JSON: the request body WeChat receives. */
+  payload: string
+  attempts: number
+  next_at: number
+  locked_until: number | null
+  done_at: number | null
+  last_error: string | null
+  created_at: number
+}
+
 export interface Database {
   merchants: MerchantsTable
   stores: StoresTable
@@ -163,4 +182,7 @@ export interface Database {
   sandbox_faults: SandboxFaultsTable
   sandbox_cards: SandboxCardsTable
   sandbox_wallet: SandboxWalletTable
+  clerk_invites: ClerkInvitesTable
+  clerks: ClerksTable
+  wx_outbox: WxOutboxTable
 }

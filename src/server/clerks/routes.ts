@@ -1,0 +1,80 @@
+import { timingSafeEqual } from 'node:crypto'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { idSchema, storeParams } from '../../shared/contract.ts'
+import { sessionUser } from '../auth/users.ts'
+import type { Deps } from '../deps.ts'
+import { AppError, notFound, parse } from '../http/errors.ts'
+import { messagePage } from '../http/page.ts'
+import { iso } from '../offers/service.ts'
+import { acceptInvite, clerkStores, createInvite, listClerks, revokeClerk } from './service.ts'
+
+const inviteBody = z.object({ ttlMinutes: z.number().int().min(5).max(7 * 24 * 60).default(24 * 60) }).strict()
+const joinQuery = z.object({ invite: z.string().max(64) }).strict()
+
+/** Admin routes take the ADMIN_TOKEN as a bearer token, compared in constant time. */
+function requireAdmin(deps: Deps, request: FastifyRequest): void {
+  const expected = deps.config.adminToken
+  if (!expected) throw new AppError('forbidden', 'the admin API is off: set ADMIN_TOKEN')
+  const given = /^Bearer (.+)$/.exec(String(request.headers.authorization ?? ''))?.[1] ?? ''
+  const a = Buffer.from(given)
+  const b = Buffer.from(expected)
+  if (a.length !== b.length || !timingSafeEqual(a, b)) throw new AppError('unauthenticated', 'a valid admin bearer token is required')
+}
+
+/** A masked name for a consumer or clerk: enough to recognise, not to identify. */
+export function maskName(nickname: string | null, openid: string): string {
+  if (nickname) return `${[...nickname][0]}**`
+  return `微信用户${openid.slice(-4)}`
+}
+
+export function clerkRoutes(app: FastifyInstance, deps: Deps): void {
+  const { config, db, clock } = deps
+
+  app.post('/api/admin/stores/:storeId/clerk-invites', async (request, reply) => {
+    requireAdmin(deps, request)
+    const { storeId } = parse(storeParams, request.params, 'params')
+    const { ttlMinutes } = parse(inviteBody, request.body ?? {}, 'body')
+    const invite = await createInvite(db, storeId, ttlMinutes * 60, clock.now())
+    return reply.status(201).send({ url: `${config.publicUrl}/clerk/join?invite=${invite.token}`, expiresAt: iso(invite.expiresAt) })
+  })
+
+  app.get('/api/admin/stores/:storeId/clerks', async (request) => {
+    requireAdmin(deps, request)
+    const { storeId } = parse(storeParams, request.params, 'params')
+    const clerks = await listClerks(db, storeId)
+    return {
+      clerks: clerks.map(c => ({ id: c.id, storeId: c.store_id, name: maskName(c.nickname, c.openid), createdAt: iso(c.created_at), revokedAt: c.revoked_at === null ? null : iso(c.revoked_at) })),
+    }
+  })
+
+  app.delete('/api/admin/clerks/:clerkId', async (request, reply) => {
+    requireAdmin(deps, request)
+    const { clerkId } = parse(z.object({ clerkId: idSchema }).strict(), request.params, 'params')
+    if (!await revokeClerk(db, clerkId, clock.now())) throw notFound('clerk')
+    return reply.status(204).send()
+  })
+
+  /** The invite link, opened in WeChat: log in, become a clerk of the store, go to the counter page. */
+  app.get('/clerk/join', async (request, reply) => {
+    const page = (status: number, title: string, message: string) => reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store')
+      .send(messagePage({ title, message, actions: [{ label: '返回首页', href: '/', primary: false }] }))
+    const q = joinQuery.safeParse(request.query)
+    if (!q.success) return page(400, '邀请链接无效', '请向商户重新索取店员邀请链接。')
+    const user = await sessionUser(deps, request)
+    if (!user) return reply.redirect(`/auth/wechat/login?return=${encodeURIComponent(`/clerk/join?invite=${q.data.invite}`)}`, 302)
+    const outcome = await acceptInvite(db, q.data.invite, user.id, clock.now())
+    if (outcome.ok) return reply.redirect(`/clerk?store=${outcome.storeId}`, 302)
+    if (outcome.reason === 'used') return page(409, '邀请链接已被使用', '每个邀请链接只能使用一次，请向商户索取新的链接。')
+    if (outcome.reason === 'expired') return page(409, '邀请链接已过期', '请向商户索取新的店员邀请链接。')
+    return page(400, '邀请链接无效', '请向商户重新索取店员邀请链接。')
+  })
+
+  app.get('/api/clerk/me', async (request) => {
+    const user = await sessionUser(deps, request)
+    if (!user) throw new AppError('unauthenticated', '请先登录', { loginUrl: '/auth/wechat/login?return=%2Fclerk' })
+    const stores = await clerkStores(db, user.id)
+    if (stores.length === 0) throw new AppError('forbidden', '你还不是店员，请向商户索取店员邀请链接')
+    return { stores: stores.map(s => ({ id: s.id, name: s.name, address: s.address, merchant: { id: s.merchant_id, name: s.merchant_name } })) }
+  })
+}
