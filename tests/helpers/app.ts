@@ -37,13 +37,13 @@ export function testClock(start = Math.floor(Date.now() / 1000)) {
   return { now: () => now, set: (s: number) => { now = s }, advance: (s: number) => { now += s } }
 }
 
-export async function startTestApp(opts: { env?: Record<string, string>, seed?: boolean, database?: TestDatabase, clock?: ReturnType<typeof testClock>, pushHandlers?: PushHandlers } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { env?: Record<string, string>, seed?: boolean, database?: TestDatabase, clock?: ReturnType<typeof testClock>, pushHandlers?: PushHandlers, outboxIntervalMs?: number } = {}): Promise<TestApp> {
   const port = await freePort()
   const database = opts.database ?? await createTestDatabase()
   const config = loadConfig({ PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}`, DATABASE_URL: database.url, ...opts.env })
   const clock = opts.clock ?? testClock()
   if (opts.seed !== false && !opts.database) await seedDemo(database.db, clock.now(), { wxCardId: await createSandboxCard(database.db, clock.now()) })
-  const app = await buildApp({ config, db: database.db, engine: database.engine, clock, pushHandlers: opts.pushHandlers })
+  const app = await buildApp({ config, db: database.db, engine: database.engine, clock, pushHandlers: opts.pushHandlers, outboxIntervalMs: opts.outboxIntervalMs ?? 0 })
   await app.listen({ port, host: '127.0.0.1' })
   return {
     app, config, database, url: config.publicUrl, clock,
