@@ -2,7 +2,7 @@
 import type { ErrorBody, ErrorCode } from '../../shared/errors.ts'
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: ErrorCode | 'network', message: string, readonly loginUrl?: string) {
+  constructor(readonly status: number, readonly code: ErrorCode | 'network', message: string, readonly loginUrl?: string, readonly raw: Record<string, unknown> = {}) {
     super(message)
   }
 }
@@ -24,7 +24,7 @@ export async function request<T>(method: 'GET' | 'POST', path: string, body?: un
   const data = await res.json().catch(() => null)
   if (!res.ok) {
     const e = (data as ErrorBody | null)?.error
-    throw new ApiError(res.status, e?.code ?? 'internal', e?.message ?? '服务器开小差了，请稍后再试', e?.loginUrl)
+    throw new ApiError(res.status, e?.code ?? 'internal', e?.message ?? '服务器开小差了，请稍后再试', e?.loginUrl, (e ?? {}) as Record<string, unknown>)
   }
   return data as T
 }

@@ -1,0 +1,52 @@
+import { defineStore } from 'pinia'
+import { computed, ref } from 'vue'
+import { ApiError } from '../api/client.ts'
+import { type ClerkStore, fetchClerkMe, fetchRedemptions, postRedeem, type Redemption, type RedeemResponse } from '../api/clerk.ts'
+import { scanCode } from '../wechat/actions.ts'
+
+export type RedeemOutcome =
+  | { ok: true, result: RedeemResponse }
+  | { ok: false, code: string, message: string, redeemedAt?: string, storeName?: string }
+
+export const useClerkStore = defineStore('clerk', () => {
+  const stores = ref<ClerkStore[] | null>(null)
+  const storeId = ref<string | null>(null)
+  const today = ref<Redemption[]>([])
+  const store = computed(() => stores.value?.find(s => s.id === storeId.value) ?? null)
+
+  async function load(preferred?: string) {
+    stores.value = (await fetchClerkMe()).stores
+    storeId.value = stores.value.find(s => s.id === preferred)?.id ?? stores.value[0]?.id ?? null
+    await loadToday()
+  }
+
+  async function loadToday() {
+    if (storeId.value) today.value = (await fetchRedemptions(storeId.value)).redemptions
+  }
+
+  async function redeem(code: string): Promise<RedeemOutcome> {
+    if (!storeId.value) return { ok: false, code: 'forbidden', message: '' }
+    try {
+      const result = await postRedeem(code, storeId.value)
+      void loadToday()
+      return { ok: true, result }
+    }
+    catch (e) {
+      const err = e as ApiError
+      const raw = err.raw as { redeemedAt?: string, store?: { name: string } | null }
+      return { ok: false, code: err.code, message: err.message, redeemedAt: raw.redeemedAt, storeName: raw.store?.name }
+    }
+  }
+
+  /** WeChat's scanner; null when the clerk cancelled, a message when scanning is not possible. */
+  async function scan(): Promise<{ code: string } | { cancelled: true } | { error: string }> {
+    const r = await scanCode()
+    if (r.ok) return { code: r.value }
+    if (r.cancelled) return { cancelled: true }
+    return { error: r.failure.message }
+  }
+
+  return { stores, storeId, store, today, load, loadToday, redeem, scan }
+})
+
+export { ApiError }
