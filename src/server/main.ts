@@ -2,7 +2,7 @@
 import { buildApp } from './app.ts'
 import { createInvite } from './clerks/service.ts'
 import { systemClock } from './clock.ts'
-import { ConfigError, loadConfig } from './config.ts'
+import { type Config, ConfigError, loadConfig } from './config.ts'
 import { openDatabase } from './db/index.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { demo, seedDemo, seedIsNeeded } from './db/seed.ts'
@@ -11,7 +11,7 @@ import { Credentials } from './wechat/credentials.ts'
 import { checkCredentials } from './wechat/diagnose.ts'
 
 async function main() {
-  let config
+  let config: Config
   try {
     config = loadConfig()
   }

@@ -122,6 +122,26 @@ describe('the card wallet on iPhone WeChat', () => {
     }
   })
 
+  it.each([
+    ['fail', '添加失败'],
+    ['cancel', '已取消'],
+  ])('says what happened when WeChat answers %s, and keeps the code on screen', async (mode, note) => {
+    const phone = await openPhone(userAgents.wechat)
+    try {
+      await claimLatte(phone)
+      await fetch(`${t.url}/__wx/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ target: 'bridge:addCard', mode, count: 1 }) })
+      await phone.page.click('[data-testid=add-to-wallet]')
+      await phone.page.waitForSelector('[data-testid=wallet-note]')
+      expect(await phone.page.textContent('[data-testid=wallet-note]')).toContain(note)
+      expect(await phone.page.$('[data-wx-sandbox=add-card-confirm]')).toBeNull()
+      expect(await phone.page.textContent('[data-testid=code]')).toMatch(/^\d{4} \d{4} \d{4} \d{4}$/)
+      expect(await phone.page.$('[data-testid=add-to-wallet]')).not.toBeNull()
+    }
+    finally {
+      await phone.close()
+    }
+  })
+
   it('shares the offer with ch=share and the sharer’s ref, and a friend’s claim through it is attributed', async () => {
     const phone = await openPhone(userAgents.wechat)
     try {

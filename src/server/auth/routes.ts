@@ -9,7 +9,7 @@ import type { Deps } from '../deps.ts'
 import { AppError, parse } from '../http/errors.ts'
 import { messagePage } from '../http/page.ts'
 import { WeChatError, errcodes } from '../wechat/errors.ts'
-import { authorizeUrl, exchangeCode, fetchUserInfo, type OAuthScope } from '../wechat/oauth.ts'
+import { authorizeUrl, type CodeExchange, exchangeCode, fetchUserInfo, type OAuthScope } from '../wechat/oauth.ts'
 import { consumeState, createState, safeReturnPath, STATE_COOKIE, STATE_TTL, type StateLookup } from './oauth-state.ts'
 import { SESSION_COOKIE } from './session.ts'
 import { sessionUser, setSessionCookie, upsertUser, userDto } from './users.ts'
@@ -56,7 +56,7 @@ export function authRoutes(app: FastifyInstance, deps: Deps): void {
     // Old clients answer a refusal of snsapi_userinfo with a redirect that has no code.
     if (!q.code) return page(reply, 200, '未授权', '你没有同意授权，仍可以浏览优惠；领取时需要登录。', s.returnPath)
 
-    let login
+    let login: CodeExchange
     try {
       login = await exchangeCode(config.wx, q.code)
     }

@@ -29,7 +29,7 @@ export function redemptionRoutes(app: FastifyInstance, deps: Deps): void {
     const now = clock.now()
     const recent = (misses.get(user.id) ?? []).filter(t => t > now - GUESS_WINDOW)
     if (recent.length >= GUESS_LIMIT) throw new AppError('rate_limited', '错误券码过多，请稍后再试')
-    let coupon
+    let coupon: Awaited<ReturnType<typeof redeem>>
     try {
       coupon = await redeem(db, { code: body.code, storeId: body.storeId, clerkUserId: user.id, merchantId: clerk.merchant_id }, now)
     }

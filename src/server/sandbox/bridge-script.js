@@ -17,7 +17,7 @@
   }
   var actAs = null
   try { actAs = localStorage.getItem(ACT_KEY) }
-  catch (e) { /* storage blocked: no switch */ }
+  catch (_e) { /* storage blocked: no switch */ }
 
   if (!/micromessenger/i.test(navigator.userAgent) && UAS[actAs]) {
     var fake = UAS[actAs]
@@ -169,7 +169,7 @@
       })
     },
     scanQRCode: function (p) {
-      return request('GET', '/__wx/bridge/wallet').then(function (w) {
+      return request('GET', '/__wx/bridge/scannable').then(function (w) {
         return new Promise(function (resolve) {
           var input = el('input', { class: 'wxsb-input', inputmode: 'numeric', placeholder: '输入要扫描的码', 'data-wx-sandbox': 'scan-input' })
           function done(value) {
@@ -183,7 +183,7 @@
           })
           var close = sheet([
             el('h3', { text: '扫一扫（沙箱）' }),
-            el('p', { text: '输入对方出示的券码，或从卡包中选择' }),
+            el('p', { text: '输入对方出示的券码，或选择沙箱卡包里的券' }),
             input,
             rows.length ? el('div', { class: 'wxsb-list' }, rows) : null,
             el('button', { class: 'wxsb-btn wxsb-primary', type: 'button', 'data-wx-sandbox': 'scan-confirm', text: '确定', onclick: function () { done(input.value.trim()) } }),

@@ -55,6 +55,14 @@ export function sandboxBridge(app: FastifyInstance, deps: Deps): void {
     return addCards(deps, user.openid, b.card_list)
   })
 
+  /** What the camera could see: the newest codes in any sandbox user's wallet, for the scan dialog. */
+  app.get('/__wx/bridge/scannable', async () => {
+    const cards = await db.selectFrom('sandbox_wallet').innerJoin('sandbox_cards', 'sandbox_cards.card_id', 'sandbox_wallet.card_id')
+      .select(['sandbox_wallet.code', 'sandbox_cards.title']).where('sandbox_wallet.status', '=', 'NORMAL')
+      .orderBy('sandbox_wallet.added_at', 'desc').limit(8).execute()
+    return { cards }
+  })
+
   app.get('/__wx/bridge/wallet', async (request, reply) => {
     const user = await phoneUser(deps, request, reply)
     const cards = await db.selectFrom('sandbox_wallet').innerJoin('sandbox_cards', 'sandbox_cards.card_id', 'sandbox_wallet.card_id')
@@ -77,7 +85,7 @@ export function sandboxBridge(app: FastifyInstance, deps: Deps): void {
   app.post('/__wx/bridge/wallet/consume', async (request) => {
     const { code } = parse(codeBody, request.body, 'body')
     const row = await db.selectFrom('sandbox_wallet').selectAll().where('code', '=', code).executeTakeFirst()
-    if (!row || row.status !== 'NORMAL') return { ok: false }
+    if (row?.status !== 'NORMAL') return { ok: false }
     await db.updateTable('sandbox_wallet').set({ status: 'CONSUMED', consumed_at: clock.now() }).where('code', '=', code).execute()
     return {
       ok: await pushEvent(deps, {
