@@ -33,6 +33,7 @@ export interface Config {
   adminToken: string | null
   seedDemo: boolean
   trustProxy: boolean
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /** Where the built web app lives (dist/client and dist/server). */
   distDir: string
 }
@@ -57,6 +58,7 @@ const envSchema = z.object({
   SEED_DEMO: z.enum(['0', '1', 'true', 'false']).optional(),
   TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).optional(),
   DIST_DIR: z.string().default('dist'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
 const flag = (v: string | undefined) => v === '1' || v === 'true'
@@ -95,6 +97,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminToken: e.ADMIN_TOKEN ?? (sandbox ? randomBytes(18).toString('base64url') : null),
     seedDemo: e.SEED_DEMO === undefined ? sandbox : flag(e.SEED_DEMO),
     trustProxy: flag(e.TRUST_PROXY),
+    logLevel: e.LOG_LEVEL,
     distDir: e.DIST_DIR,
   }
 }

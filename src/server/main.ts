@@ -29,7 +29,7 @@ async function main() {
     await seedDemo(db, systemClock.now(), { wxCardId })
   }
 
-  const app = await buildApp({ config, db, engine, logger: { level: process.env.LOG_LEVEL ?? 'info' } })
+  const app = await buildApp({ config, db, engine, logger: { level: config.logLevel } })
   await app.listen({ port: config.port, host: config.host })
 
   const u = config.publicUrl
