@@ -20,6 +20,21 @@ async function authorize(phone: Phone, authorizeUrl: URL) {
   return new URL(hop.location!)
 }
 
+/** Starts a login for `ret` and lets the sandbox authorize it: the callback URL WeChat would send the browser to. */
+async function callbackFor(phone: Phone, ret = '/o/latte-10off') {
+  const { authorize: a } = await startLogin(phone, ret)
+  return authorize(phone, a)
+}
+
+/** Answers the snsapi_userinfo consent screen of the authorize URL in `location` with 允许. */
+async function allow(phone: Phone, location: string) {
+  const a = new URL(location)
+  const form = Object.fromEntries(['appid', 'redirect_uri', 'scope', 'state'].map(k => [k, a.searchParams.get(k)!]))
+  const allowed = await phone.request('POST', '/__wx/connect/oauth2/authorize/decision', { form: { ...form, decision: 'allow' } })
+  const callback = new URL(allowed.location!)
+  return phone.get(callback.pathname + callback.search)
+}
+
 describe('WeChat web login', () => {
   it('redirects to WeChat with the parameters in the order WeChat requires', async () => {
     const phone = new Phone(t.url)
@@ -48,8 +63,7 @@ describe('WeChat web login', () => {
 
   it('sets an HttpOnly, SameSite=Lax session cookie', async () => {
     const phone = new Phone(t.url)
-    const { authorize: a } = await startLogin(phone)
-    const callback = await authorize(phone, a)
+    const callback = await callbackFor(phone)
     const res = await fetch(callback, { redirect: 'manual', headers: { cookie: phone.cookieHeader() } })
     const cookie = res.headers.getSetCookie().find(c => c.startsWith('kq_sid='))!
     expect(cookie).toMatch(/HttpOnly/i)
@@ -89,8 +103,8 @@ describe('WeChat web login', () => {
 
   it('refuses a forged state without calling WeChat', async () => {
     const phone = new Phone(t.url)
-    const { authorize: a } = await startLogin(phone)
-    const callback = await authorize(phone, a)
+    const callback = await callbackFor(phone)
+    const realState = callback.searchParams.get('state')!
     phone.cookies.delete('kq_oauth_state')
     callback.searchParams.set('state', 'ForgedState0123456789abcd')
     const res = await phone.get(callback.pathname + callback.search)
@@ -98,7 +112,7 @@ describe('WeChat web login', () => {
     expect(res.body).toContain('登录链接无效')
     expect((await phone.get('/api/me')).status).toBe(401)
     // The code was not spent: the real state can still use it.
-    callback.searchParams.set('state', a.searchParams.get('state')!)
+    callback.searchParams.set('state', realState)
     const ok = await phone.get(callback.pathname + callback.search)
     expect(ok.status).toBe(302)
     expect((await phone.get('/api/me')).status).toBe(200)
@@ -117,8 +131,7 @@ describe('WeChat web login', () => {
 
   it('finishes the login when WeChat’s browser dropped the login-start cookie', async () => {
     const phone = new Phone(t.url)
-    const { authorize: a } = await startLogin(phone, '/me/coupons')
-    const callback = await authorize(phone, a)
+    const callback = await callbackFor(phone, '/me/coupons')
     phone.cookies.delete('kq_oauth_state')
     const res = await phone.get(callback.pathname + callback.search)
     expect(res.status).toBe(302)
@@ -128,8 +141,7 @@ describe('WeChat web login', () => {
 
   it('restarts an expired login once, then shows a friendly page instead of looping', async () => {
     const phone = new Phone(t.url)
-    const { authorize: a } = await startLogin(phone, '/me/coupons')
-    const callback = await authorize(phone, a)
+    const callback = await callbackFor(phone, '/me/coupons')
     t.clock.advance(11 * 60)
     const retry = await phone.get(callback.pathname + callback.search)
     expect(retry.status).toBe(302)
@@ -145,8 +157,7 @@ describe('WeChat web login', () => {
 
   it('continues to the page when a refreshed callback replays its code with a live session', async () => {
     const phone = new Phone(t.url)
-    const { authorize: a } = await startLogin(phone, '/me/coupons')
-    const callback = await authorize(phone, a)
+    const callback = await callbackFor(phone, '/me/coupons')
     const first = await phone.get(callback.pathname + callback.search)
     expect(first.location).toBe('/me/coupons')
     const again = await phone.get(callback.pathname + callback.search)
@@ -156,8 +167,7 @@ describe('WeChat web login', () => {
 
   it('restarts the login once when a replayed callback arrives without a session', async () => {
     const phone = new Phone(t.url)
-    const { authorize: a } = await startLogin(phone, '/me/coupons')
-    const callback = await authorize(phone, a)
+    const callback = await callbackFor(phone, '/me/coupons')
     await phone.get(callback.pathname + callback.search)
     const other = new Phone(t.url)
     const res = await other.get(callback.pathname + callback.search)
@@ -196,11 +206,7 @@ describe('WeChat web login', () => {
     expect(screen.status).toBe(200)
     expect(screen.body).toContain('允许')
     expect(screen.body).toContain('拒绝')
-    const a = new URL(hop.location!)
-    const form = Object.fromEntries(['appid', 'redirect_uri', 'scope', 'state'].map(k => [k, a.searchParams.get(k)!]))
-    const allowed = await phone.request('POST', '/__wx/connect/oauth2/authorize/decision', { form: { ...form, decision: 'allow' } })
-    const callback = new URL(allowed.location!)
-    await phone.get(callback.pathname + callback.search)
+    await allow(phone, hop.location!)
     const me = await phone.get('/api/me')
     expect(me.json.user.nickname).toBeTruthy()
     expect(me.json.user.avatarUrl).toContain('/__wx/avatar/')
@@ -213,11 +219,7 @@ describe('WeChat web login', () => {
     await t.database.db.updateTable('sandbox_users').set({ snapshot: 1 }).where('openid', '=', openid).execute()
     phone.cookies.delete('kq_sid')
     const hop = await phone.get('/auth/wechat/login?scope=snsapi_userinfo&return=%2F')
-    const a = new URL(hop.location!)
-    const form = Object.fromEntries(['appid', 'redirect_uri', 'scope', 'state'].map(k => [k, a.searchParams.get(k)!]))
-    const allowed = await phone.request('POST', '/__wx/connect/oauth2/authorize/decision', { form: { ...form, decision: 'allow' } })
-    const callback = new URL(allowed.location!)
-    await phone.get(callback.pathname + callback.search)
+    await allow(phone, hop.location!)
     const me = await phone.get('/api/me')
     expect(me.json.user.isSnapshot).toBe(true)
     expect(me.json.user.openid).not.toBe(openid)
@@ -228,8 +230,7 @@ describe('WeChat web login', () => {
 
 describe('the sandbox’s WeChat OAuth API', () => {
   async function freshCode(phone: Phone) {
-    const { authorize: a } = await startLogin(phone)
-    const callback = await authorize(phone, a)
+    const callback = await callbackFor(phone)
     return callback.searchParams.get('code')!
   }
   const api = (q: Record<string, string>) => fetch(`${t.url}/__wx/api/sns/oauth2/access_token?${new URLSearchParams(q)}`).then(r => r.json())
