@@ -11,7 +11,7 @@ import { recordEvent } from '../analytics/events.ts'
 import type { Db } from '../db/index.ts'
 import type { CouponsTable, OffersTable } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
-import { getOffer, iso, storeDto } from '../offers/service.ts'
+import { getOffers, iso, storeDto } from '../offers/service.ts'
 import { newId, randomDigit } from '../random.ts'
 
 export interface ClaimInput { offerId: string, userId: string, key: string, attribution: Attribution }
@@ -83,8 +83,7 @@ export async function claimCoupon(db: Db, input: ClaimInput, now: number): Promi
 }
 
 export async function couponDtos(db: Db, rows: CouponsTable[], userId: string, now: number): Promise<CouponDto[]> {
-  const offers = new Map<string, Awaited<ReturnType<typeof getOffer>>>()
-  for (const id of new Set(rows.map(r => r.offer_id))) offers.set(id, await getOffer(db, id, userId, now))
+  const offers = await getOffers(db, rows.map(r => r.offer_id), userId, now)
   const storeIds = [...new Set(rows.map(r => r.redeemed_store_id).filter((s): s is string => !!s))]
   const stores = storeIds.length ? await db.selectFrom('stores').selectAll().where('id', 'in', storeIds).execute() : []
   return rows.map((r) => {

@@ -77,20 +77,28 @@ export async function listLiveOffers(db: Db, opts: { storeId?: string, userId: s
   return hydrate(db, rows, opts.userId, now)
 }
 
-export async function storesForOffer(db: Db, o: Pick<OffersTable, 'id' | 'merchant_id' | 'all_stores'>): Promise<StoresTable[]> {
-  return o.all_stores === 1
-    ? db.selectFrom('stores').selectAll().where('merchant_id', '=', o.merchant_id).orderBy('created_at').orderBy('id').execute()
-    : db.selectFrom('stores').selectAll('stores').innerJoin('offer_stores', 'offer_stores.store_id', 'stores.id')
-        .where('offer_stores.offer_id', '=', o.id).orderBy('stores.created_at').orderBy('stores.id').execute()
+/**
+ * Offers by id, live or not (a shared link must still explain an ended or upcoming offer),
+ * with their stores. A fixed five queries however many offers: coupon lists call this once.
+ */
+export async function getOffers(db: Db, offerIds: string[], userId: string | null, now: number): Promise<Map<string, OfferDetailDto>> {
+  const found = new Map<string, OfferDetailDto>()
+  if (offerIds.length === 0) return found
+  const rows = await db.selectFrom('offers').selectAll().where('id', 'in', [...new Set(offerIds)]).execute()
+  if (rows.length === 0) return found
+  const dtos = await hydrate(db, rows, userId, now)
+  const stores = await db.selectFrom('stores').selectAll().where('merchant_id', 'in', [...new Set(rows.map(r => r.merchant_id))])
+    .orderBy('created_at').orderBy('id').execute()
+  rows.forEach((row, i) => {
+    const dto = dtos[i]!
+    const valid = stores.filter(s => s.merchant_id === row.merchant_id && (row.all_stores === 1 || dto.storeIds.includes(s.id)))
+    found.set(row.id, { ...dto, stores: valid.map(storeDto), wxCardId: row.wx_card_id })
+  })
+  return found
 }
 
-/** Any offer by id, live or not: a shared link must still explain an ended or upcoming offer. */
 export async function getOffer(db: Db, offerId: string, userId: string | null, now: number): Promise<OfferDetailDto | null> {
-  const row = await db.selectFrom('offers').selectAll().where('id', '=', offerId).executeTakeFirst()
-  if (!row) return null
-  const [dto] = await hydrate(db, [row], userId, now)
-  const stores = await storesForOffer(db, row)
-  return { ...dto!, stores: stores.map(storeDto), wxCardId: row.wx_card_id }
+  return (await getOffers(db, [offerId], userId, now)).get(offerId) ?? null
 }
 
 export async function getStore(db: Db, storeId: string) {
