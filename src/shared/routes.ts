@@ -1,4 +1,4 @@
-/** The web app's page paths. The router uses them, and the server serves the app shell for them only. */
+/** The web app's page paths. The router uses them, and the server serves the app shell for them only (no catch-all fallback). */
 export const pagePaths = {
   offers: '/',
   offer: '/o/:offerId',
@@ -8,13 +8,9 @@ export const pagePaths = {
   clerk: '/clerk',
 } as const
 
-/** True when `path` (no query) is one of the pages above. */
-export function isPagePath(path: string): boolean {
-  return Object.values(pagePaths).some((pattern) => {
-    const body = pattern.replace(/\/$/, '').replace(/:[a-zA-Z]+/g, '[A-Za-z0-9_-]{1,64}')
-    const re = new RegExp(body === '' ? '^/$' : `^${body}/?$`)
-    return re.test(path)
-  })
+/** Where to send a browser to log in through WeChat and come back to `returnPath`. */
+export function loginPath(returnPath: string): string {
+  return `/auth/wechat/login?return=${encodeURIComponent(returnPath)}`
 }
 
 /** Landing pages are rendered on the server so a tapped link paints before any script runs. */

@@ -28,6 +28,11 @@ export function couponStatus(c: { redeemedAt: number | null, validTo: number }, 
   return 'available'
 }
 
+/** An API time (ISO 8601) as epoch seconds, the unit these rules work in. */
+export function epochOf(iso: string): number {
+  return Math.floor(Date.parse(iso) / 1000)
+}
+
 /** China has one time zone and no daylight saving: UTC+8 all year. */
 const CHINA_OFFSET = 8 * 3600
 

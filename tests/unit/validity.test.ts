@@ -7,6 +7,7 @@ import {
   formatRange,
   offerPhase,
   validityLabel,
+  epochOf,
 } from '../../src/shared/validity.ts'
 
 /** Epoch seconds for a wall-clock time in China (UTC+8). */
@@ -116,5 +117,15 @@ describe('validityLabel', () => {
 
   it('shows a fixed validity as its date range', () => {
     expect(validityLabel({ type: 'fixed', from: china('2026-12-01T00:00:00'), to: china('2027-01-01T00:00:00') })).toBe('2026.12.01–12.31')
+  })
+})
+
+describe('epochOf', () => {
+  it.each([
+    ['2026-12-01T00:00:00.000Z', 1796083200],
+    ['2026-12-01T08:00:00+08:00', 1796083200],
+    ['2026-12-01T00:00:00.999Z', 1796083200],
+  ])('reads %s as %i', (iso, seconds) => {
+    expect(epochOf(iso)).toBe(seconds)
   })
 })

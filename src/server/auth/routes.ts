@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { callbackQuery, loginQuery } from '../../shared/contract.ts'
+import { loginPath } from '../../shared/routes.ts'
 import type { Deps } from '../deps.ts'
 import { AppError, parse } from '../http/errors.ts'
 import { messagePage } from '../http/page.ts'
@@ -90,7 +91,7 @@ export function authRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.get('/api/me', async (request) => {
     const user = await sessionUser(deps, request)
-    if (!user) throw new AppError('unauthenticated', '未登录', { loginUrl: '/auth/wechat/login?return=%2F' })
+    if (!user) throw new AppError('unauthenticated', '未登录', { loginUrl: loginPath('/') })
     return { user: userDto(user) }
   })
 }

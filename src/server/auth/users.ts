@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { UserDto } from '../../shared/contract.ts'
+import { loginPath } from '../../shared/routes.ts'
 import type { Db } from '../db/index.ts'
 import type { UsersTable } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
@@ -36,14 +37,10 @@ export function sessionUser(deps: Deps, request: FastifyRequest): Promise<UserRo
   return found
 }
 
-export function loginUrl(returnPath: string): string {
-  return `/auth/wechat/login?return=${encodeURIComponent(returnPath)}`
-}
-
 /** The user, or a 401 that tells the page where to send the person to log in. */
 export async function requireUser(deps: Deps, request: FastifyRequest, returnPath = '/'): Promise<UserRow> {
   const user = await sessionUser(deps, request)
-  if (!user) throw new AppError('unauthenticated', '请先登录', { loginUrl: loginUrl(returnPath) })
+  if (!user) throw new AppError('unauthenticated', '请先登录', { loginUrl: loginPath(returnPath) })
   return user
 }
 

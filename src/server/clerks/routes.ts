@@ -2,12 +2,13 @@ import { timingSafeEqual } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { idSchema, storeParams } from '../../shared/contract.ts'
+import { loginPath } from '../../shared/routes.ts'
 import { sessionUser } from '../auth/users.ts'
 import type { Deps } from '../deps.ts'
 import { AppError, notFound, parse } from '../http/errors.ts'
 import { messagePage } from '../http/page.ts'
 import { iso } from '../offers/service.ts'
-import { acceptInvite, clerkStores, createInvite, listClerks, revokeClerk } from './service.ts'
+import { acceptInvite, clerkStores, createInvite, listClerks, maskName, revokeClerk } from './service.ts'
 
 const inviteBody = z.object({ ttlMinutes: z.number().int().min(5).max(7 * 24 * 60).default(24 * 60) }).strict()
 const joinQuery = z.object({ invite: z.string().max(64) }).strict()
@@ -20,12 +21,6 @@ function requireAdmin(deps: Deps, request: FastifyRequest): void {
   const a = Buffer.from(given)
   const b = Buffer.from(expected)
   if (a.length !== b.length || !timingSafeEqual(a, b)) throw new AppError('unauthenticated', 'a valid admin bearer token is required')
-}
-
-/** A masked name for a consumer or clerk: enough to recognise, not to identify. */
-export function maskName(nickname: string | null, openid: string): string {
-  if (nickname) return `${[...nickname][0]}**`
-  return `微信用户${openid.slice(-4)}`
 }
 
 export function clerkRoutes(app: FastifyInstance, deps: Deps): void {
@@ -62,7 +57,7 @@ export function clerkRoutes(app: FastifyInstance, deps: Deps): void {
     const q = joinQuery.safeParse(request.query)
     if (!q.success) return page(400, '邀请链接无效', '请向商户重新索取店员邀请链接。')
     const user = await sessionUser(deps, request)
-    if (!user) return reply.redirect(`/auth/wechat/login?return=${encodeURIComponent(`/clerk/join?invite=${q.data.invite}`)}`, 302)
+    if (!user) return reply.redirect(loginPath(`/clerk/join?invite=${q.data.invite}`), 302)
     const outcome = await acceptInvite(db, q.data.invite, user.id, clock.now())
     if (outcome.ok) return reply.redirect(`/clerk?store=${outcome.storeId}`, 302)
     if (outcome.reason === 'used') return page(409, '邀请链接已被使用', '每个邀请链接只能使用一次，请向商户索取新的链接。')
@@ -72,7 +67,7 @@ export function clerkRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.get('/api/clerk/me', async (request) => {
     const user = await sessionUser(deps, request)
-    if (!user) throw new AppError('unauthenticated', '请先登录', { loginUrl: '/auth/wechat/login?return=%2Fclerk' })
+    if (!user) throw new AppError('unauthenticated', '请先登录', { loginUrl: loginPath('/clerk') })
     const stores = await clerkStores(db, user.id)
     if (stores.length === 0) throw new AppError('forbidden', '你还不是店员，请向商户索取店员邀请链接')
     return { stores: stores.map(s => ({ id: s.id, name: s.name, address: s.address, merchant: { id: s.merchant_id, name: s.merchant_name } })) }

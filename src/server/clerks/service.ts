@@ -61,3 +61,9 @@ export async function revokeClerk(db: Db, clerkId: string, now: number): Promise
   const r = await db.updateTable('clerks').set({ revoked_at: now }).where('id', '=', clerkId).where('revoked_at', 'is', null).executeTakeFirst()
   return Number(r.numUpdatedRows) === 1
 }
+
+/** A masked name for a consumer or clerk: enough to recognise, not to identify. */
+export function maskName(nickname: string | null, openid: string): string {
+  if (nickname) return `${[...nickname][0]}**`
+  return `微信用户${openid.slice(-4)}`
+}

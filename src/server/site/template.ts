@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { InitialState } from '../../shared/contract.ts'
 
-export interface Template { head: string, fill: (parts: { head: string, html: string, state: InitialState, scripts?: string }) => string }
+export interface Template { fill: (parts: { head: string, html: string, state: InitialState }) => string }
 
 export function loadTemplate(distDir: string): Template | null {
   const file = join(distDir, 'client', 'index.html')
@@ -15,11 +15,10 @@ export function loadTemplate(distDir: string): Template | null {
   html = html.replace(/<link rel="stylesheet"[^>]*href="(\/assets\/[^"]+\.css)"[^>]*>/g, (_m, href: string) =>
     `<style>${readFileSync(join(distDir, 'client', href), 'utf8')}</style>`)
   return {
-    head: html,
-    fill: ({ head, html: appHtml, state, scripts = '' }) => html
+    fill: ({ head, html: appHtml, state }) => html
       .replace('<!--app-head-->', head)
       .replace('<!--app-html-->', appHtml)
-      .replace('<!--app-state-->', `<script id="kq-state" type="application/json">${serializeState(state)}</script>${scripts}`),
+      .replace('<!--app-state-->', `<script id="kq-state" type="application/json">${serializeState(state)}</script>`),
   }
 }
 

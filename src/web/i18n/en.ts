@@ -1,12 +1,10 @@
 import type { Messages } from './zh-CN.ts'
 
 export const en: Messages = {
-  appName: 'Kaquan',
   tabOffers: 'Offers',
   tabMine: 'My coupons',
   loading: 'Loading…',
   retry: 'Retry',
-  networkError: 'Network trouble, please try again',
   sandboxBanner: 'Sandbox · simulated WeChat',
   sandboxSwitch: 'Switch user',
   offersTitle: 'Offers',
@@ -16,7 +14,6 @@ export const en: Messages = {
   claiming: 'Claiming…',
   claimed: 'Claimed · view my coupons',
   soldOut: 'Sold out',
-  notStarted: 'Coming soon',
   ended: 'Ended',
   stockLeft: 'Only {n} left',
   perUserLimit: 'Limit {n} per person',

@@ -1,10 +1,8 @@
 export const zhCN = {
-  appName: '卡券',
   tabOffers: '领券',
   tabMine: '我的券',
   loading: '加载中…',
   retry: '重试',
-  networkError: '网络不给力，请稍后重试',
   sandboxBanner: '沙箱模式 · 模拟微信环境',
   sandboxSwitch: '切换用户',
   offersTitle: '精选优惠',
@@ -14,7 +12,6 @@ export const zhCN = {
   claiming: '领取中…',
   claimed: '已领取 · 查看我的券',
   soldOut: '已抢光',
-  notStarted: '即将开始',
   ended: '活动已结束',
   stockLeft: '仅剩 {n} 张',
   perUserLimit: '每人限领 {n} 张',

@@ -1,6 +1,6 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
-import { ApiError } from '../api/client.ts'
+import type { ApiError } from '../api/client.ts'
 import { type ClerkStore, fetchClerkMe, fetchRedemptions, postRedeem, type Redemption, type RedeemResponse } from '../api/clerk.ts'
 import { scanCode } from '../wechat/actions.ts'
 
@@ -48,5 +48,3 @@ export const useClerkStore = defineStore('clerk', () => {
 
   return { stores, storeId, store, today, load, loadToday, redeem, scan }
 })
-
-export { ApiError }

@@ -11,10 +11,5 @@ export const useSessionStore = defineStore('session', () => {
     user.value = state.user
   }
 
-  /** Where to send the browser to log in and come back to `returnPath`. */
-  function loginHref(returnPath: string): string {
-    return `/auth/wechat/login?return=${encodeURIComponent(returnPath)}`
-  }
-
-  return { meta, user, init, loginHref }
+  return { meta, user, init }
 })

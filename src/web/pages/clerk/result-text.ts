@@ -1,19 +1,17 @@
 /** The clerk's result screen in words, readable at arm's length: one headline, one detail line. */
-import { formatDateTime } from '../../../shared/validity.ts'
+import { epochOf, formatDateTime } from '../../../shared/validity.ts'
 import type { RedeemOutcome } from '../../stores/clerk.ts'
 
 export interface ResultText { ok: boolean, headline: string, detail: string }
 
-const sec = (iso: string) => Math.floor(Date.parse(iso) / 1000)
-
 export function resultText(o: RedeemOutcome, now = Date.now() / 1000): ResultText {
   if (o.ok) {
     const c = o.result.coupon
-    return { ok: true, headline: '核销成功', detail: `${c.offer.title} · ${o.result.consumer} · ${formatDateTime(sec(o.result.redeemedAt), now)}` }
+    return { ok: true, headline: '核销成功', detail: `${c.offer.title} · ${o.result.consumer} · ${formatDateTime(epochOf(o.result.redeemedAt), now)}` }
   }
   switch (o.code) {
     case 'already_redeemed':
-      return { ok: false, headline: '已核销', detail: [o.redeemedAt ? formatDateTime(sec(o.redeemedAt), now) : '', o.storeName ?? '微信卡包'].filter(Boolean).join(' ') }
+      return { ok: false, headline: '已核销', detail: [o.redeemedAt ? formatDateTime(epochOf(o.redeemedAt), now) : '', o.storeName ?? '微信卡包'].filter(Boolean).join(' ') }
     case 'expired': return { ok: false, headline: '已过期', detail: '此券已超过有效期' }
     case 'not_yet_valid': return { ok: false, headline: '未到使用时间', detail: '此券尚未生效' }
     case 'not_valid_at_store': return { ok: false, headline: '本店不可用', detail: '此券只能在指定门店使用' }

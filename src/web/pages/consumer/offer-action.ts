@@ -1,6 +1,6 @@
 /** What the one primary button on an offer says and does: a pure function, tested as a table. */
 import type { OfferDto } from '../../../shared/contract.ts'
-import { formatDateTime } from '../../../shared/validity.ts'
+import { epochOf, formatDateTime } from '../../../shared/validity.ts'
 
 export type OfferAction =
   | { kind: 'claim' }
@@ -8,7 +8,7 @@ export type OfferAction =
   | { kind: 'closed', reason: 'upcoming' | 'ended' | 'sold_out', startsAt?: string }
 
 export function offerAction(offer: OfferDto, loggedIn: boolean, now = Date.now() / 1000): OfferAction {
-  if (offer.phase === 'upcoming') return { kind: 'closed', reason: 'upcoming', startsAt: formatDateTime(Date.parse(offer.startsAt) / 1000, now) }
+  if (offer.phase === 'upcoming') return { kind: 'closed', reason: 'upcoming', startsAt: formatDateTime(epochOf(offer.startsAt), now) }
   if (offer.phase === 'ended') return { kind: 'closed', reason: 'ended' }
   if (loggedIn && offer.claimedByMe >= offer.perUserLimit) return { kind: 'mine' }
   if (offer.stockLeft <= 0) return { kind: 'closed', reason: 'sold_out' }
