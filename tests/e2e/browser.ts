@@ -73,3 +73,14 @@ export async function openPhone(userAgent: string): Promise<Phone> {
 export function appMounted(page: Page): Promise<unknown> {
   return page.waitForFunction(() => !!(document.getElementById('app') as { __vue_app__?: unknown } | null)?.__vue_app__)
 }
+
+/** Runs `fn` on a fresh phone and always closes it, whatever the test does. */
+export async function withPhone<T>(userAgent: string, fn: (phone: Phone) => Promise<T>): Promise<T> {
+  const phone = await openPhone(userAgent)
+  try {
+    return await fn(phone)
+  }
+  finally {
+    await phone.close()
+  }
+}
