@@ -30,11 +30,15 @@ const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
 
 export class Credentials {
   private readonly inflight = new Map<CredentialKind, Promise<string>>()
+  /** Values this process already read, until they near expiry: most calls need no database round trip. */
+  private readonly memo = new Map<CredentialKind, { value: string, expiresAt: number }>()
 
   constructor(private readonly db: Db, private readonly clock: Clock, private readonly c: CredentialsConfig) {}
 
   /** A valid value, fetched at most once across all processes when the cached one is stale. */
   get(kind: CredentialKind): Promise<string> {
+    const known = this.memo.get(kind)
+    if (known && known.expiresAt - EXPIRY_MARGIN > this.clock.now()) return Promise.resolve(known.value)
     // Requests in this process share one wait; the database decides between processes.
     let p = this.inflight.get(kind)
     if (!p) {
@@ -46,19 +50,24 @@ export class Credentials {
 
   /** WeChat said `value` is invalid (40001/42001): drop it, unless another process already replaced it. */
   async invalidate(kind: CredentialKind, value: string): Promise<void> {
+    if (this.memo.get(kind)?.value === value) this.memo.delete(kind)
     await this.db.updateTable('wx_credentials').set({ expires_at: 0 })
       .where('appid', '=', this.c.appId).where('kind', '=', kind).where('value', '=', value).execute()
   }
 
   private async getShared(kind: CredentialKind): Promise<string> {
     const started = Date.now()
-    await this.db.insertInto('wx_credentials')
-      .values({ appid: this.c.appId, kind, value: null, expires_at: 0, lock_until: null, failures: 0, retry_at: null, last_error: null, updated_at: this.clock.now() })
-      .onConflict(oc => oc.columns(['appid', 'kind']).doNothing()).execute()
     for (;;) {
       const now = this.clock.now()
-      const row = await this.db.selectFrom('wx_credentials').selectAll().where('appid', '=', this.c.appId).where('kind', '=', kind).executeTakeFirstOrThrow()
-      if (row.value && row.expires_at - EXPIRY_MARGIN > now) return row.value
+      const row = await this.db.selectFrom('wx_credentials').selectAll().where('appid', '=', this.c.appId).where('kind', '=', kind).executeTakeFirst()
+      if (!row) {
+        // First use for this app: make the row the lock lives on, then go round again.
+        await this.db.insertInto('wx_credentials')
+          .values({ appid: this.c.appId, kind, value: null, expires_at: 0, lock_until: null, failures: 0, retry_at: null, last_error: null, updated_at: now })
+          .onConflict(oc => oc.columns(['appid', 'kind']).doNothing()).execute()
+        continue
+      }
+      if (row.value && row.expires_at - EXPIRY_MARGIN > now) return this.remember(kind, row.value, row.expires_at)
       if (row.retry_at !== null && row.retry_at > now) {
         const [code, ...msg] = (row.last_error ?? '-1 refresh failed').split(' ')
         throw new WeChatError(`credentials/${kind}`, Number(code), `backing off until ${row.retry_at}: ${msg.join(' ')}`)
@@ -77,10 +86,11 @@ export class Credentials {
   private async refresh(kind: CredentialKind, failures: number): Promise<string> {
     try {
       const { value, expiresIn } = await this.fetch(kind)
+      const expiresAt = this.clock.now() + expiresIn
       await this.db.updateTable('wx_credentials')
-        .set({ value, expires_at: this.clock.now() + expiresIn, lock_until: null, failures: 0, retry_at: null, last_error: null, updated_at: this.clock.now() })
+        .set({ value, expires_at: expiresAt, lock_until: null, failures: 0, retry_at: null, last_error: null, updated_at: this.clock.now() })
         .where('appid', '=', this.c.appId).where('kind', '=', kind).execute()
-      return value
+      return this.remember(kind, value, expiresAt)
     }
     catch (err) {
       const e = err instanceof WeChatError ? err : new WeChatError(`credentials/${kind}`, WeChatError.NETWORK, String(err))
@@ -90,6 +100,11 @@ export class Credentials {
         .where('appid', '=', this.c.appId).where('kind', '=', kind).execute()
       throw e
     }
+  }
+
+  private remember(kind: CredentialKind, value: string, expiresAt: number): string {
+    this.memo.set(kind, { value, expiresAt })
+    return value
   }
 
   private async fetch(kind: CredentialKind): Promise<{ value: string, expiresIn: number }> {
