@@ -28,7 +28,8 @@ export const useClerkStore = defineStore('clerk', () => {
     if (!storeId.value) return { ok: false, code: 'forbidden', message: '' }
     try {
       const result = await postRedeem(code, storeId.value)
-      void loadToday()
+      // The list is a convenience; the result screen already says what happened.
+      void loadToday().catch(() => {})
       return { ok: true, result }
     }
     catch (e) {
