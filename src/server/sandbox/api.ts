@@ -99,7 +99,7 @@ export function sandboxApi(app: FastifyInstance, deps: Deps): void {
     sandboxCardApi(api, deps)
   })
 
-  const faultBody = z.object({ target: z.string().min(1).max(64), mode: z.enum(faultModes), count: z.number().int().min(1).max(1000).default(1) }).strict()
+  const faultBody = z.object({ target: z.string().min(1).max(64).regex(/^(\/[a-z0-9_/-]+|bridge:[a-zA-Z]+|push:[a-z_]+)$/, 'an API path, bridge:<api> or push:<event>'), mode: z.enum(faultModes), count: z.number().int().min(1).max(1000).default(1) }).strict()
   app.post('/__wx/faults', async (request, reply) => {
     const f = parse(faultBody, request.body, 'body')
     await planFault(db, f.target, f.mode, f.count)

@@ -7,6 +7,7 @@ import type { Deps } from '../deps.ts'
 import { cardExtSignature } from '../wechat/sign.ts'
 import { sealPush } from '../wechat/push.ts'
 import { randomToken } from '../random.ts'
+import { takeFault } from './faults.ts'
 
 function codeKey(deps: Deps): Buffer {
   return createHash('sha256').update(`sandbox-card-code:${deps.config.wx.appSecret}`).digest()
@@ -77,6 +78,8 @@ export async function addCards(deps: Deps, openid: string, cards: CardToAdd[]): 
 /** Sends an event to the server's push URL as WeChat does: safe mode, signed, retried on failure. */
 export async function pushEvent(deps: Deps, fields: Record<string, string | number>): Promise<boolean> {
   const { config, clock } = deps
+  // A planned `push:<Event>` fault is a push WeChat never delivers (its three tries all lost).
+  if (await takeFault(deps.db, `push:${fields.Event}`) === 'fail') return false
   const all = { ToUserName: 'gh_sandbox00001', CreateTime: clock.now(), MsgType: 'event', ...fields }
   for (let attempt = 0; attempt < 3; attempt++) {
     const sealed = sealPush({ appId: config.wx.appId, token: config.wx.token, aesKey: config.wx.aesKey, previousAesKey: null }, all, { timestamp: clock.now(), nonce: randomToken(10), safe: true })
