@@ -140,3 +140,23 @@ describe('recording a wallet add', () => {
     expect(await walletAdds(coupon.id)).toHaveLength(1)
   })
 })
+
+describe('shutting down with a push still due', () => {
+  it('cancels the sandbox’s pending push: nothing of that server runs after close', async () => {
+    // A second server on the shared database, so the database outlives it and can be inspected.
+    const own = await startTestApp({ database: t.database, clock: t.clock })
+    const phone = new Phone(own.url)
+    await phone.login()
+    const coupon = (await phone.post('/api/offers/latte-10off/claim', {}, { 'idempotency-key': newKey() })).json.coupon
+    const { cardExt } = (await phone.get(`/api/coupons/${coupon.id}/card-ext`)).json
+    await planFault(own, 'push:user_get_card', 'fail', 1)
+    expect((await addToSandboxWallet(phone, DEMO_CARD_ID, cardExt)).ok).toBe(true)
+    // The push is due 50 ms after the add; the server closes before then.
+    await own.close()
+    await new Promise(r => setTimeout(r, 200))
+    const fault = await t.database.db.selectFrom('sandbox_faults').select('remaining').where('target', '=', 'push:user_get_card').executeTakeFirstOrThrow()
+    expect(fault.remaining).toBe(1)
+    expect((await row(coupon.id)).in_wallet).toBe(0)
+    await fetch(`${t.url}/__wx/faults`, { method: 'DELETE' })
+  })
+})

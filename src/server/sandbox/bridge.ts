@@ -9,6 +9,7 @@ import { z } from 'zod'
 import type { Deps } from '../deps.ts'
 import { parse } from '../http/errors.ts'
 import { jssdkSignature, sameSignature } from '../wechat/sign.ts'
+import type { Deferred } from './deferred.ts'
 import { addCards, pushEvent } from './wallet.ts'
 import { phoneUser } from './users.ts'
 
@@ -24,7 +25,7 @@ const verifyBody = z.object({
 const addBody = z.object({ card_list: z.array(z.object({ card_id: z.string().max(64), card_ext: z.string().max(2048) })).min(1).max(10) })
 const codeBody = z.object({ code: z.string().min(1).max(64) }).strict()
 
-export function sandboxBridge(app: FastifyInstance, deps: Deps): void {
+export function sandboxBridge(app: FastifyInstance, deps: Deps, later: Deferred): void {
   const { config, db, clock } = deps
   const host = new URL(config.publicUrl).host
 
@@ -52,7 +53,7 @@ export function sandboxBridge(app: FastifyInstance, deps: Deps): void {
   app.post('/__wx/bridge/add-card', async (request, reply) => {
     const b = parse(addBody, request.body, 'body')
     const user = await phoneUser(deps, request, reply)
-    return addCards(deps, user.openid, b.card_list)
+    return addCards(deps, later, user.openid, b.card_list)
   })
 
   /** What the camera could see: the newest codes in any sandbox user's wallet, for the scan dialog. */

@@ -6,12 +6,15 @@ import type { FastifyInstance } from 'fastify'
 import type { Deps } from '../deps.ts'
 import { sandboxApi } from './api.ts'
 import { sandboxBridge } from './bridge.ts'
+import { Deferred } from './deferred.ts'
 import { sandboxOAuth } from './oauth.ts'
 import { sandboxPersonas } from './personas.ts'
 
 export function sandboxRoutes(app: FastifyInstance, deps: Deps): void {
   sandboxOAuth(app, deps)
   sandboxApi(app, deps)
-  sandboxBridge(app, deps)
+  const later = new Deferred()
+  app.addHook('onClose', () => later.close())
+  sandboxBridge(app, deps, later)
   sandboxPersonas(app, deps)
 }

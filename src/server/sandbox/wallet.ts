@@ -7,6 +7,7 @@ import type { Deps } from '../deps.ts'
 import { cardExtSignature } from '../wechat/sign.ts'
 import { sealPush } from '../wechat/push.ts'
 import { randomToken } from '../random.ts'
+import type { Deferred } from './deferred.ts'
 import { takeFault } from './faults.ts'
 
 function codeKey(deps: Deps): Buffer {
@@ -38,7 +39,7 @@ export type AddResult = { ok: true, list: { card_id: string, card_ext: string, i
 const EXT_MAX_AGE = 30 * 60
 
 /** Checks every card_ext as WeChat does, then puts the cards in this user's wallet and pushes user_get_card. */
-export async function addCards(deps: Deps, openid: string, cards: CardToAdd[]): Promise<AddResult> {
+export async function addCards(deps: Deps, later: Deferred, openid: string, cards: CardToAdd[]): Promise<AddResult> {
   const { db, clock } = deps
   const now = clock.now()
   const tickets = await db.selectFrom('sandbox_tickets').select('ticket').where('type', '=', 'wx_card').where('expires_at', '>', now).execute()
@@ -67,11 +68,9 @@ export async function addCards(deps: Deps, openid: string, cards: CardToAdd[]): 
   for (const a of accepted)
     await db.insertInto('sandbox_wallet').values({ code: a.code, card_id: a.card_id, openid, outer_str: a.outer, status: 'NORMAL', added_at: now, consumed_at: null }).execute()
   // WeChat pushes the event to the account's server on its own schedule, not before the page hears back.
-  setTimeout(() => {
-    for (const a of accepted) {
-      void pushEvent(deps, { FromUserName: openid, Event: 'user_get_card', CardId: a.card_id, UserCardCode: a.code, IsGiveByFriend: 0, FriendUserName: '', OuterId: 0, OldUserCardCode: '', OuterStr: a.outer ?? '', IsRestoreMemberCard: 0, IsRecommendByFriend: 0 })
-    }
-  }, 50)
+  for (const a of accepted) {
+    later.schedule(50, () => pushEvent(deps, { FromUserName: openid, Event: 'user_get_card', CardId: a.card_id, UserCardCode: a.code, IsGiveByFriend: 0, FriendUserName: '', OuterId: 0, OldUserCardCode: '', OuterStr: a.outer ?? '', IsRestoreMemberCard: 0, IsRecommendByFriend: 0 }))
+  }
   return { ok: true, list: accepted.map(a => ({ card_id: a.card_id, card_ext: a.card_ext, is_succ: 1 as const, code: encryptCode(deps, a.code) })) }
 }
 
