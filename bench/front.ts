@@ -10,7 +10,10 @@
 import { Agent, createServer, type IncomingHttpHeaders, request as httpRequest, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 
-export interface Variant { html: string, headers: Record<string, string> }
+export interface Variant {
+  html: string
+  headers: Record<string, string>
+}
 
 export interface Front {
   origin: string
@@ -19,7 +22,15 @@ export interface Front {
   close: () => Promise<void>
 }
 
-const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer'])
+const hopByHop = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+])
 
 function forwardable(headers: IncomingHttpHeaders): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {}
@@ -39,14 +50,21 @@ export async function startFront(upstream: string): Promise<Front> {
       res.end(body)
       return
     }
-    const proxied = httpRequest({
-      host: up.hostname, port: up.port, method: req.method, path: req.url, agent,
-      headers: { ...forwardable(req.headers), host: up.host },
-    }, (upRes) => {
-      res.writeHead(upRes.statusCode ?? 502, forwardable(upRes.headers))
-      upRes.pipe(res)
-    })
-    proxied.on('error', (err) => {
+    const proxied = httpRequest(
+      {
+        host: up.hostname,
+        port: up.port,
+        method: req.method,
+        path: req.url,
+        agent,
+        headers: { ...forwardable(req.headers), host: up.host },
+      },
+      upRes => {
+        res.writeHead(upRes.statusCode ?? 502, forwardable(upRes.headers))
+        upRes.pipe(res)
+      },
+    )
+    proxied.on('error', err => {
       if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' })
       res.end(String(err))
     })
@@ -60,7 +78,9 @@ export async function startFront(upstream: string): Promise<Front> {
   const { port } = server.address() as AddressInfo
   return {
     origin: `http://127.0.0.1:${port}`,
-    serve: (pathAndQuery, variant) => { variants.set(pathAndQuery, variant) },
+    serve: (pathAndQuery, variant) => {
+      variants.set(pathAndQuery, variant)
+    },
     close: async () => {
       server.closeAllConnections()
       await new Promise<void>(resolve => server.close(() => resolve()))

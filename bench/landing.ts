@@ -14,7 +14,8 @@ import { join } from 'node:path'
 import { type BrowserContext, chromium, type Page } from 'playwright-core'
 import { startFront } from './front.ts'
 
-export const WECHAT_UA = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN'
+export const WECHAT_UA =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN'
 
 export const throttle = {
   latency: 150,
@@ -25,7 +26,11 @@ export const throttle = {
 
 export type VariantKey = 'static' | 'ssr' | 'csr' | 'direct'
 
-export interface Sample { paint: number, fcp: number, title: number }
+export interface Sample {
+  paint: number
+  fcp: number
+  title: number
+}
 
 export interface VariantResult {
   key: VariantKey
@@ -41,7 +46,7 @@ export interface LandingResult {
   ssrAssets: string[]
   blocked: string[]
   pageErrors: string[]
-  htmlBytes: { ssr: number, static: number, csr: number }
+  htmlBytes: { ssr: number; static: number; csr: number }
   browserVersion: string
 }
 
@@ -97,11 +102,18 @@ export function staticVariant(ssrHtml: string): string {
 /** The real SSR response with the server-rendered markup taken out of #app; state and entry script stay. */
 export function csrVariant(ssrHtml: string): string {
   const out = ssrHtml.replace(/(<div id="app"[^>]*>)[\s\S]*?(<\/div>\s*<script id="kq-state")/, '$1$2')
-  if (out === ssrHtml) throw new Error('could not find <div id="app">…</div> followed by the kq-state script in the SSR output')
+  if (out === ssrHtml)
+    throw new Error('could not find <div id="app">…</div> followed by the kq-state script in the SSR output')
   return out
 }
 
-export async function measureLanding(opts: { appUrl: string, offerId: string, title: string, runs: number, log: (s: string) => void }): Promise<LandingResult> {
+export async function measureLanding(opts: {
+  appUrl: string
+  offerId: string
+  title: string
+  runs: number
+  log: (s: string) => void
+}): Promise<LandingResult> {
   const { appUrl, offerId, title, runs, log } = opts
   const ssrPath = `/o/${offerId}?ch=share`
   const ssrRes = await fetch(appUrl + ssrPath, { headers: { 'user-agent': WECHAT_UA, accept: 'text/html' } })
@@ -109,7 +121,13 @@ export async function measureLanding(opts: { appUrl: string, offerId: string, ti
   const ssrHtml = await ssrRes.text()
   if (!ssrHtml.includes(title)) throw new Error(`the SSR landing does not contain the title ${title}`)
   const headers: Record<string, string> = {}
-  for (const k of ['content-type', 'cache-control', 'content-security-policy', 'x-content-type-options', 'referrer-policy']) {
+  for (const k of [
+    'content-type',
+    'cache-control',
+    'content-security-policy',
+    'x-content-type-options',
+    'referrer-policy',
+  ]) {
     const v = ssrRes.headers.get(k)
     if (v) headers[k] = v
   }
@@ -121,7 +139,10 @@ export async function measureLanding(opts: { appUrl: string, offerId: string, ti
   front.serve(paths.static, { html: staticHtml, headers })
   front.serve(paths.csr, { html: csrHtml, headers })
   const urls: Record<VariantKey, string> = {
-    static: front.origin + paths.static, ssr: front.origin + paths.ssr, csr: front.origin + paths.csr, direct: appUrl + ssrPath,
+    static: front.origin + paths.static,
+    ssr: front.origin + paths.ssr,
+    csr: front.origin + paths.csr,
+    direct: appUrl + ssrPath,
   }
 
   const dir = mkdtempSync(join(tmpdir(), 'kaquan-bench-'))
@@ -134,16 +155,28 @@ export async function measureLanding(opts: { appUrl: string, offerId: string, ti
     context = await chromium.launchPersistentContext(dir, {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 375, height: 740 },
       isMobile: true,
       userAgent: WECHAT_UA,
     })
     // Only loopback: WeChat's JS-SDK would otherwise report to its own hosts.
-    await context.route(url => url.hostname !== '127.0.0.1', (route) => {
-      blocked.push(route.request().url())
-      return route.abort('blockedbyclient')
-    })
+    await context.route(
+      url => url.hostname !== '127.0.0.1',
+      route => {
+        blocked.push(route.request().url())
+        return route.abort('blockedbyclient')
+      },
+    )
     await context.addInitScript({ content: probeScript(title) })
     for (const p of context.pages()) await p.close()
 
@@ -153,20 +186,35 @@ export async function measureLanding(opts: { appUrl: string, offerId: string, ti
       const page: Page = await ctx.newPage()
       try {
         page.on('pageerror', e => pageErrors.push(`${key}: ${e.message}`))
-        if (recordAssets) page.on('request', (r) => { if (['script', 'stylesheet'].includes(r.resourceType())) ssrAssets.push(new URL(r.url()).pathname) })
+        if (recordAssets)
+          page.on('request', r => {
+            if (['script', 'stylesheet'].includes(r.resourceType())) ssrAssets.push(new URL(r.url()).pathname)
+          })
         const cdp = await ctx.newCDPSession(page)
         if (browserVersion === '?') browserVersion = (await cdp.send('Browser.getVersion')).product
         await cdp.send('Network.enable')
         await cdp.send('Network.setCacheDisabled', { cacheDisabled: true })
         if (throttled) {
-          await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: throttle.latency, downloadThroughput: throttle.downloadThroughput, uploadThroughput: throttle.uploadThroughput })
+          await cdp.send('Network.emulateNetworkConditions', {
+            offline: false,
+            latency: throttle.latency,
+            downloadThroughput: throttle.downloadThroughput,
+            uploadThroughput: throttle.uploadThroughput,
+          })
           await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle.cpuRate })
         }
         await page.goto(urls[key], { waitUntil: 'commit', timeout: 30_000 })
-        await page.waitForFunction(() => {
-          const w = window as unknown as { __kqBench?: { titleAt: number | null } }
-          return w.__kqBench?.titleAt != null && performance.getEntriesByType('paint').some(e => e.name === 'first-contentful-paint')
-        }, null, { polling: 50, timeout: 30_000 })
+        await page.waitForFunction(
+          () => {
+            const w = window as unknown as { __kqBench?: { titleAt: number | null } }
+            return (
+              w.__kqBench?.titleAt != null &&
+              performance.getEntriesByType('paint').some(e => e.name === 'first-contentful-paint')
+            )
+          },
+          null,
+          { polling: 50, timeout: 30_000 },
+        )
         const m = await page.evaluate(() => {
           const w = window as unknown as { __kqBench: { titleAt: number } }
           const fcp = performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint')!.startTime
@@ -174,8 +222,7 @@ export async function measureLanding(opts: { appUrl: string, offerId: string, ti
         })
         await cdp.detach()
         return { paint: Math.max(m.fcp, m.title), fcp: m.fcp, title: m.title }
-      }
-      finally {
+      } finally {
         await page.close()
       }
     }
@@ -190,7 +237,9 @@ export async function measureLanding(opts: { appUrl: string, offerId: string, ti
         const k = keys[(i + j) % keys.length]!
         samples[k].push(await once(k, true, k === 'ssr' && ssrAssets.length === 0))
       }
-      log(`  landing round ${i + 1}/${runs}: ${keys.map(k => `${k} ${Math.round(samples[k].at(-1)!.paint)} ms`).join(', ')}`)
+      log(
+        `  landing round ${i + 1}/${runs}: ${keys.map(k => `${k} ${Math.round(samples[k].at(-1)!.paint)} ms`).join(', ')}`,
+      )
     }
     const labels: Record<VariantKey, string> = {
       static: 'a  static HTML, scripts stripped',
@@ -198,19 +247,38 @@ export async function measureLanding(opts: { appUrl: string, offerId: string, ti
       csr: 'c  client-rendered shell',
       direct: '   (b without the front server)',
     }
-    const variants = Object.fromEntries(keys.map((k) => {
-      const s = samples[k]
-      return [k, {
-        key: k, label: labels[k], url: urls[k], samples: s,
-        median: { paint: median(s.map(x => x.paint)), fcp: median(s.map(x => x.fcp)), title: median(s.map(x => x.title)) },
-      }]
-    })) as Record<VariantKey, VariantResult>
+    const variants = Object.fromEntries(
+      keys.map(k => {
+        const s = samples[k]
+        return [
+          k,
+          {
+            key: k,
+            label: labels[k],
+            url: urls[k],
+            samples: s,
+            median: {
+              paint: median(s.map(x => x.paint)),
+              fcp: median(s.map(x => x.fcp)),
+              title: median(s.map(x => x.title)),
+            },
+          },
+        ]
+      }),
+    ) as Record<VariantKey, VariantResult>
     return {
-      variants, ssrAssets, blocked, pageErrors, browserVersion,
-      htmlBytes: { ssr: Buffer.byteLength(ssrHtml), static: Buffer.byteLength(staticHtml), csr: Buffer.byteLength(csrHtml) },
+      variants,
+      ssrAssets,
+      blocked,
+      pageErrors,
+      browserVersion,
+      htmlBytes: {
+        ssr: Buffer.byteLength(ssrHtml),
+        static: Buffer.byteLength(staticHtml),
+        csr: Buffer.byteLength(csrHtml),
+      },
     }
-  }
-  finally {
+  } finally {
     await context?.close()
     await front.close()
     rmSync(dir, { recursive: true, force: true })

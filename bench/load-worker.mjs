@@ -22,13 +22,17 @@ function send() {
     headers['content-length'] = String(Buffer.byteLength(job.body))
   }
   if (job.cookies?.length) headers.cookie = job.cookies[n % job.cookies.length]
-  if (job.idempotencyKeys) headers['idempotency-key'] = `bench-${threadId}-${n}-${Math.random().toString(36).slice(2, 10)}`
-  return new Promise((resolve) => {
-    const req = request({ host: url.hostname, port: url.port, method: job.method, path: job.path, agent, headers }, (res) => {
-      res.resume()
-      res.on('end', () => resolve(res.statusCode ?? 0))
-      res.on('error', () => resolve(0))
-    })
+  if (job.idempotencyKeys)
+    headers['idempotency-key'] = `bench-${threadId}-${n}-${Math.random().toString(36).slice(2, 10)}`
+  return new Promise(resolve => {
+    const req = request(
+      { host: url.hostname, port: url.port, method: job.method, path: job.path, agent, headers },
+      res => {
+        res.resume()
+        res.on('end', () => resolve(res.statusCode ?? 0))
+        res.on('error', () => resolve(0))
+      },
+    )
     req.on('error', () => resolve(0))
     req.end(job.body)
   })
@@ -54,13 +58,21 @@ async function loop() {
     if (job.okStatus.includes(status)) {
       ok++
       latencies.push(t1 - t0)
-    }
-    else failed++
+    } else failed++
   }
 }
 
 await Promise.all(Array.from({ length: job.concurrency }, loop))
 agent.destroy()
 latencies.sort((a, b) => a - b)
-const pct = p => latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : Number.NaN
-parentPort.postMessage({ ok, failed, statuses, seconds: job.durationMs / 1000, p50: pct(0.5), p99: pct(0.99), sent: seq })
+const pct = p =>
+  latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : Number.NaN
+parentPort.postMessage({
+  ok,
+  failed,
+  statuses,
+  seconds: job.durationMs / 1000,
+  p50: pct(0.5),
+  p99: pct(0.99),
+  sent: seq,
+})

@@ -10,8 +10,19 @@ import { gzipSync } from 'node:zlib'
 
 export const BUDGET_BYTES = 60 * 1024
 
-export interface WeightFile { path: string, kind: 'js' | 'css', how: string, raw: number, gzip: number }
-export interface WeightResult { files: WeightFile[], gzipTotal: number, rawTotal: number, lazy: string[] }
+export interface WeightFile {
+  path: string
+  kind: 'js' | 'css'
+  how: string
+  raw: number
+  gzip: number
+}
+export interface WeightResult {
+  files: WeightFile[]
+  gzipTotal: number
+  rawTotal: number
+  lazy: string[]
+}
 
 const attr = (tag: string, name: string) => tag.match(new RegExp(`\\b${name}\\s*=\\s*"([^"]*)"`, 'i'))?.[1]
 
@@ -22,7 +33,9 @@ export function staticImports(js: string): string[] {
 
 /** Lazy chunks: `import("x")` specifiers, and the files Vite preloads with them (`__vite__mapDeps`, relative to the site root). */
 export function lazyImports(js: string, dir: string): string[] {
-  const out = [...js.matchAll(/import\(\s*(["'`])([^"'`]+)\1\s*\)/g)].map(m => new URL(m[2]!, `http://x${dir}`).pathname)
+  const out = [...js.matchAll(/import\(\s*(["'`])([^"'`]+)\1\s*\)/g)].map(
+    m => new URL(m[2]!, `http://x${dir}`).pathname,
+  )
   // const __vite__mapDeps=(i,m=__vite__mapDeps,d=(m.f||(m.f=["assets/a.js",…])))=>…
   const deps = js.match(/__vite__mapDeps[^[]*\[([^\]]*)\]/)?.[1]
   for (const m of (deps ?? '').matchAll(/(["'`])([^"'`]+)\1/g)) out.push(`/${m[2]!.replace(/^\//, '')}`)
@@ -39,7 +52,8 @@ export function measureWeight(clientDir: string): WeightResult {
     if (seen.has(rel)) return
     seen.add(rel)
     const file = join(clientDir, rel)
-    if (!existsSync(file)) throw new Error(`${how} ${urlPath} is referenced by index.html but missing from ${clientDir}`)
+    if (!existsSync(file))
+      throw new Error(`${how} ${urlPath} is referenced by index.html but missing from ${clientDir}`)
     const buf = readFileSync(file)
     files.push({ path: `/${rel}`, kind, how, raw: buf.length, gzip: gzipSync(buf, { level: 9 }).length })
   }
@@ -50,7 +64,9 @@ export function measureWeight(clientDir: string): WeightResult {
       if (f.kind !== 'js') continue
       const text = readFileSync(join(clientDir, f.path), 'utf8')
       const dir = f.path.slice(0, f.path.lastIndexOf('/') + 1)
-      for (const spec of staticImports(text)) if (spec.startsWith('.') || spec.startsWith('/')) add(new URL(spec, `http://x${dir}`).pathname, 'js', 'static import')
+      for (const spec of staticImports(text))
+        if (spec.startsWith('.') || spec.startsWith('/'))
+          add(new URL(spec, `http://x${dir}`).pathname, 'js', 'static import')
       for (const p of lazyImports(text, dir)) lazy.add(p)
     }
   }
@@ -67,7 +83,8 @@ export function measureWeight(clientDir: string): WeightResult {
     else if (rel === 'stylesheet') add(href, 'css', 'stylesheet')
   }
   follow()
-  if (!files.some(f => f.how === 'entry script')) throw new Error(`no module entry script found in ${join(clientDir, 'index.html')}`)
+  if (!files.some(f => f.how === 'entry script'))
+    throw new Error(`no module entry script found in ${join(clientDir, 'index.html')}`)
   return {
     files,
     gzipTotal: files.reduce((s, f) => s + f.gzip, 0),

@@ -26,7 +26,9 @@ import { Credentials } from './wechat/credentials.ts'
 import { type PushHandlers, wechatRoutes } from './wechat/routes.ts'
 
 declare module 'fastify' {
-  interface FastifyInstance { outbox: Outbox }
+  interface FastifyInstance {
+    outbox: Outbox
+  }
 }
 
 export interface AppOptions {
@@ -54,14 +56,18 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: 128 },
     // Malformed URLs (bad percent-encoding, over-long params) answer in our error shape too.
     frameworkErrors: (err, _request, reply) => {
-      void (reply as FastifyReply).status(400).send({ error: { code: 'invalid_request', message: err.message.slice(0, 200) } })
+      void (reply as FastifyReply)
+        .status(400)
+        .send({ error: { code: 'invalid_request', message: err.message.slice(0, 200) } })
     },
   })
   await app.register(fastifyCookie)
   await app.register(fastifyRateLimit, { global: false })
   // The sandbox's WeChat screens post plain HTML forms.
   // WeChat pushes XML; it is parsed and verified in src/server/wechat/push.ts.
-  app.addContentTypeParser(['text/xml', 'application/xml'], { parseAs: 'string' }, (_req, body, done) => done(null, body))
+  app.addContentTypeParser(['text/xml', 'application/xml'], { parseAs: 'string' }, (_req, body, done) =>
+    done(null, body),
+  )
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(String(body))))
   })
@@ -84,15 +90,27 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
 
   const outbox = new Outbox(deps)
   app.decorate('outbox', outbox)
-  if ((opts.outboxIntervalMs ?? 2000) > 0) app.addHook('onReady', async () => outbox.start(opts.outboxIntervalMs ?? 2000))
+  if ((opts.outboxIntervalMs ?? 2000) > 0)
+    app.addHook('onReady', async () => outbox.start(opts.outboxIntervalMs ?? 2000))
   app.addHook('onClose', async () => outbox.stop())
 
   app.setNotFoundHandler((request, reply) => {
-    const wantsHtml = request.method === 'GET' && String(request.headers.accept ?? '').includes('text/html')
-      && !request.url.startsWith('/api/')
+    const wantsHtml =
+      request.method === 'GET' &&
+      String(request.headers.accept ?? '').includes('text/html') &&
+      !request.url.startsWith('/api/')
     if (wantsHtml) {
-      return reply.status(404).type('text/html; charset=utf-8')
-        .send(messagePage({ title: '页面不存在', message: '链接可能已失效，去看看其他优惠吧。', icon: 'info', actions: [{ label: '查看优惠', href: '/' }] }))
+      return reply
+        .status(404)
+        .type('text/html; charset=utf-8')
+        .send(
+          messagePage({
+            title: '页面不存在',
+            message: '链接可能已失效，去看看其他优惠吧。',
+            icon: 'info',
+            actions: [{ label: '查看优惠', href: '/' }],
+          }),
+        )
     }
     throw new AppError('not_found', `${request.method} ${request.url.split('?')[0]} not found`)
   })

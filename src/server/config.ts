@@ -44,13 +44,28 @@ const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).default('0.0.0.0'),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
-  DATABASE_URL: z.string().regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:<path> or postgres://…').default('sqlite:./data/kaquan.sqlite'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:<path> or postgres://…')
+    .default('sqlite:./data/kaquan.sqlite'),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  WX_APPID: z.string().regex(/^wx[0-9a-zA-Z]{16}$/, 'must look like wx followed by 16 letters or digits').optional(),
+  WX_APPID: z
+    .string()
+    .regex(/^wx[0-9a-zA-Z]{16}$/, 'must look like wx followed by 16 letters or digits')
+    .optional(),
   WX_APPSECRET: z.string().min(16).optional(),
-  WX_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'must be 3–32 letters or digits').optional(),
-  WX_AES_KEY: z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be the 43-character EncodingAESKey').optional(),
-  WX_AES_KEY_PREVIOUS: z.string().regex(/^[A-Za-z0-9]{43}$/, 'must be the 43-character EncodingAESKey').optional(),
+  WX_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9]{3,32}$/, 'must be 3–32 letters or digits')
+    .optional(),
+  WX_AES_KEY: z
+    .string()
+    .regex(/^[A-Za-z0-9]{43}$/, 'must be the 43-character EncodingAESKey')
+    .optional(),
+  WX_AES_KEY_PREVIOUS: z
+    .string()
+    .regex(/^[A-Za-z0-9]{43}$/, 'must be the 43-character EncodingAESKey')
+    .optional(),
   WX_TOKEN_ENDPOINT: z.enum(['stable', 'classic']).default('stable'),
   WX_API_BASE: z.url().optional(),
   WX_OAUTH_BASE: z.url().optional(),
@@ -65,16 +80,25 @@ const flag = (v: string | undefined) => v === '1' || v === 'true'
 const trimSlash = (u: string) => u.replace(/\/+$/, '')
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
-  const parsed = envSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')))
+  const parsed = envSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
+  )
   if (!parsed.success) {
     const lines = parsed.error.issues.map(i => `  ${i.path.join('.')}: ${i.message}`)
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
   }
   const e = parsed.data
   const sandbox = !e.WX_APPID
-  if (!sandbox && !e.WX_APPSECRET) throw new ConfigError('Invalid configuration:\n  WX_APPSECRET: required when WX_APPID is set')
-  if (!sandbox && !e.SESSION_SECRET) throw new ConfigError('Invalid configuration:\n  SESSION_SECRET: required when WX_APPID is set (at least 32 characters)')
-  if (!sandbox && !e.PUBLIC_URL) throw new ConfigError('Invalid configuration:\n  PUBLIC_URL: required when WX_APPID is set (the https address WeChat users open)')
+  if (!sandbox && !e.WX_APPSECRET)
+    throw new ConfigError('Invalid configuration:\n  WX_APPSECRET: required when WX_APPID is set')
+  if (!sandbox && !e.SESSION_SECRET)
+    throw new ConfigError(
+      'Invalid configuration:\n  SESSION_SECRET: required when WX_APPID is set (at least 32 characters)',
+    )
+  if (!sandbox && !e.PUBLIC_URL)
+    throw new ConfigError(
+      'Invalid configuration:\n  PUBLIC_URL: required when WX_APPID is set (the https address WeChat users open)',
+    )
   const publicUrl = trimSlash(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`)
   return {
     port: e.PORT,

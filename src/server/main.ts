@@ -14,8 +14,7 @@ async function main() {
   let config: Config
   try {
     config = loadConfig()
-  }
-  catch (err) {
+  } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message)
       process.exit(1)
@@ -24,7 +23,7 @@ async function main() {
   }
   const { db, engine, close } = openDatabase(config.databaseUrl)
   await migrateToLatest(db)
-  if (config.seedDemo && await seedIsNeeded(db)) {
+  if (config.seedDemo && (await seedIsNeeded(db))) {
     const wxCardId = config.sandbox ? await createSandboxCard(db, systemClock.now()) : null
     await seedDemo(db, systemClock.now(), { wxCardId })
   }
@@ -55,7 +54,10 @@ async function main() {
 
   if (!config.sandbox) {
     const problems = await checkCredentials(new Credentials(db, systemClock, config.wx))
-    if (problems.length) console.error(`WeChat is not working yet; the site stays up, but login and the JS-SDK will fail:\n  ${problems.join('\n  ')}\nSee README.md → Going live.\n`)
+    if (problems.length)
+      console.error(
+        `WeChat is not working yet; the site stays up, but login and the JS-SDK will fail:\n  ${problems.join('\n  ')}\nSee README.md → Going live.\n`,
+      )
     else console.log('WeChat credentials check: access_token, jsapi ticket and wx_card ticket all fetched.\n')
   }
 

@@ -20,31 +20,45 @@ export const couponParams = z.object({ couponId: idSchema }).strict()
 export const offerListQuery = z.object({ store: idSchema.optional() }).strict()
 
 /** Attribution carried from the landing link to the claim. */
-export const attributionSchema = z.object({
-  ch: channelSchema.optional(),
-  ref: refSchema.optional(),
-  store: idSchema.optional(),
-}).strict()
+export const attributionSchema = z
+  .object({
+    ch: channelSchema.optional(),
+    ref: refSchema.optional(),
+    store: idSchema.optional(),
+  })
+  .strict()
 export type Attribution = z.infer<typeof attributionSchema>
 
-export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_.:-]{8,128}$/, 'Idempotency-Key must be 8–128 letters, digits or _ . : -')
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{8,128}$/, 'Idempotency-Key must be 8–128 letters, digits or _ . : -')
 
-export const loginQuery = z.object({
-  scope: z.enum(['snsapi_base', 'snsapi_userinfo']).default('snsapi_base'),
-  return: z.string().max(2000).default('/'),
-}).strict()
+export const loginQuery = z
+  .object({
+    scope: z.enum(['snsapi_base', 'snsapi_userinfo']).default('snsapi_base'),
+    return: z.string().max(2000).default('/'),
+  })
+  .strict()
 
-export const callbackQuery = z.object({
-  code: z.string().min(1).max(512).optional(),
-  state: z.string().max(512).optional(),
-}).passthrough()
+export const callbackQuery = z
+  .object({
+    code: z.string().min(1).max(512).optional(),
+    state: z.string().max(512).optional(),
+  })
+  .passthrough()
 
-export interface MerchantDto { id: string, name: string, logoUrl: string | null }
-export interface StoreDto { id: string, name: string, address: string }
+export interface MerchantDto {
+  id: string
+  name: string
+  logoUrl: string | null
+}
+export interface StoreDto {
+  id: string
+  name: string
+  address: string
+}
 
-export type ValidityDto =
-  | { type: 'fixed', from: string, to: string }
-  | { type: 'relative', days: number }
+export type ValidityDto = { type: 'fixed'; from: string; to: string } | { type: 'relative'; days: number }
 
 export interface OfferDto {
   id: string
@@ -106,13 +120,28 @@ export interface SiteMeta {
   appId: string
 }
 
-export interface OfferListResponse { offers: OfferDto[] }
-export interface OfferResponse { offer: OfferDetailDto }
-export interface StoreResponse { store: StoreDto & { merchant: MerchantDto }, offers: OfferDto[] }
-export interface ClaimResponse { coupon: CouponDto }
-export interface CouponListResponse { coupons: CouponDto[] }
-export interface CouponResponse { coupon: CouponDto }
-export interface MeResponse { user: UserDto }
+export interface OfferListResponse {
+  offers: OfferDto[]
+}
+export interface OfferResponse {
+  offer: OfferDetailDto
+}
+export interface StoreResponse {
+  store: StoreDto & { merchant: MerchantDto }
+  offers: OfferDto[]
+}
+export interface ClaimResponse {
+  coupon: CouponDto
+}
+export interface CouponListResponse {
+  coupons: CouponDto[]
+}
+export interface CouponResponse {
+  coupon: CouponDto
+}
+export interface MeResponse {
+  user: UserDto
+}
 
 /** What the server inlines into every page so the first screen needs no second round trip. */
 export interface InitialState {

@@ -25,7 +25,7 @@ export const errorStatus = {
 export type ErrorCode = keyof typeof errorStatus
 
 export interface ErrorBody {
-  error: { code: ErrorCode, message: string, loginUrl?: string }
+  error: { code: ErrorCode; message: string; loginUrl?: string }
 }
 
 export function isErrorCode(value: unknown): value is ErrorCode {

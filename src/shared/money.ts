@@ -40,13 +40,18 @@ export function offerValueLabel(o: OfferValueInput): OfferValueLabel {
       return {
         main: `¥${formatYuan(o.valueFen)}`,
         condition,
-        summary: o.thresholdFen > 0
-          ? `满${formatYuan(o.thresholdFen)}减${formatYuan(o.valueFen)}`
-          : `无门槛减${formatYuan(o.valueFen)}`,
+        summary:
+          o.thresholdFen > 0
+            ? `满${formatYuan(o.thresholdFen)}减${formatYuan(o.valueFen)}`
+            : `无门槛减${formatYuan(o.valueFen)}`,
       }
     case 'discount': {
       const d = formatDiscount(o.discountPercent ?? 100)
-      return { main: d, condition, summary: o.thresholdFen > 0 ? `满${formatYuan(o.thresholdFen)}享${d}` : `无门槛${d}` }
+      return {
+        main: d,
+        condition,
+        summary: o.thresholdFen > 0 ? `满${formatYuan(o.thresholdFen)}享${d}` : `无门槛${d}`,
+      }
     }
     case 'gift':
       return { main: '赠品', condition: o.giftName ?? '', summary: `赠${o.giftName ?? '礼品'}` }

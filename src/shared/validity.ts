@@ -6,23 +6,21 @@
 export type OfferPhase = 'upcoming' | 'live' | 'ended'
 export type CouponStatus = 'available' | 'redeemed' | 'expired'
 
-export type Validity =
-  | { type: 'fixed', from: number, to: number }
-  | { type: 'relative', days: number }
+export type Validity = { type: 'fixed'; from: number; to: number } | { type: 'relative'; days: number }
 
-export function offerPhase(window: { startsAt: number, endsAt: number }, now: number): OfferPhase {
+export function offerPhase(window: { startsAt: number; endsAt: number }, now: number): OfferPhase {
   if (now < window.startsAt) return 'upcoming'
   if (now >= window.endsAt) return 'ended'
   return 'live'
 }
 
 /** The window a coupon claimed at `claimedAt` may be used in. */
-export function couponWindow(validity: Validity, claimedAt: number): { from: number, to: number } {
+export function couponWindow(validity: Validity, claimedAt: number): { from: number; to: number } {
   if (validity.type === 'fixed') return { from: validity.from, to: validity.to }
   return { from: claimedAt, to: claimedAt + validity.days * 86_400 }
 }
 
-export function couponStatus(c: { redeemedAt: number | null, validTo: number }, now: number): CouponStatus {
+export function couponStatus(c: { redeemedAt: number | null; validTo: number }, now: number): CouponStatus {
   if (c.redeemedAt !== null) return 'redeemed'
   if (now >= c.validTo) return 'expired'
   return 'available'
@@ -38,7 +36,13 @@ const CHINA_OFFSET = 8 * 3600
 
 function chinaDate(epochSeconds: number) {
   const d = new Date((epochSeconds + CHINA_OFFSET) * 1000)
-  return { y: d.getUTCFullYear(), m: d.getUTCMonth() + 1, d: d.getUTCDate(), h: d.getUTCHours(), min: d.getUTCMinutes() }
+  return {
+    y: d.getUTCFullYear(),
+    m: d.getUTCMonth() + 1,
+    d: d.getUTCDate(),
+    h: d.getUTCHours(),
+    min: d.getUTCMinutes(),
+  }
 }
 
 const two = (n: number) => String(n).padStart(2, '0')

@@ -9,7 +9,11 @@ import { createKaquanRouter } from './router.ts'
 import { useOffersStore } from './stores/offers.ts'
 import { useSessionStore } from './stores/session.ts'
 
-export function createKaquanApp(state: InitialState, history: RouterHistory, opts: { ssr: boolean, lang?: string | null }) {
+export function createKaquanApp(
+  state: InitialState,
+  history: RouterHistory,
+  opts: { ssr: boolean; lang?: string | null },
+) {
   setLocale(opts.lang)
   const app = opts.ssr ? createSSRApp(App) : createApp(App)
   const pinia = createPinia()

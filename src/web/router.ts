@@ -16,7 +16,12 @@ export function createKaquanRouter(history: RouterHistory) {
       { path: pagePaths.offer, name: 'offer', component: OfferPage, props: true },
       { path: pagePaths.store, name: 'store', component: StorePage, props: true },
       { path: pagePaths.myCoupons, name: 'my-coupons', component: () => import('./pages/consumer/MyCouponsPage.vue') },
-      { path: pagePaths.myCoupon, name: 'my-coupon', component: () => import('./pages/consumer/MyCouponPage.vue'), props: true },
+      {
+        path: pagePaths.myCoupon,
+        name: 'my-coupon',
+        component: () => import('./pages/consumer/MyCouponPage.vue'),
+        props: true,
+      },
       { path: pagePaths.clerk, name: 'clerk', component: () => import('./pages/clerk/ClerkPage.vue') },
       { path: '/:rest(.*)*', name: 'not-found', component: () => import('./pages/consumer/NotFoundPage.vue') },
     ],

@@ -20,12 +20,34 @@ const longTitle = '周末限定 山川咖啡全场手冲与意式饮品第二杯
 /** A live offer with a title too long for one ticket line, to see that it is clamped. */
 async function addLongTitleOffer(testApp: TestApp) {
   const now = testApp.clock.now()
-  await testApp.database.db.insertInto('offers').values({
-    id: 'long-title', merchant_id: demo.merchantId, title: longTitle, kind: 'cash', value_fen: 1250, threshold_fen: 12_000,
-    discount_percent: null, gift_name: null, description: '标题很长的优惠', rules: '', image_url: null, stock_total: 100, stock_left: 100,
-    per_user_limit: 1, starts_at: now - 86_400 + 4, ends_at: now + 30 * 86_400, validity_type: 'relative', valid_from: null, valid_to: null,
-    valid_days: 30, all_stores: 1, wx_card_id: null, created_at: now,
-  }).execute()
+  await testApp.database.db
+    .insertInto('offers')
+    .values({
+      id: 'long-title',
+      merchant_id: demo.merchantId,
+      title: longTitle,
+      kind: 'cash',
+      value_fen: 1250,
+      threshold_fen: 12_000,
+      discount_percent: null,
+      gift_name: null,
+      description: '标题很长的优惠',
+      rules: '',
+      image_url: null,
+      stock_total: 100,
+      stock_left: 100,
+      per_user_limit: 1,
+      starts_at: now - 86_400 + 4,
+      ends_at: now + 30 * 86_400,
+      validity_type: 'relative',
+      valid_from: null,
+      valid_to: null,
+      valid_days: 30,
+      all_stores: 1,
+      wx_card_id: null,
+      created_at: now,
+    })
+    .execute()
 }
 
 describe.each(Object.entries(userAgents))('the consumer path in %s', (ua, userAgent) => {
@@ -72,7 +94,8 @@ describe.each(Object.entries(userAgents))('the consumer path in %s', (ua, userAg
     const html = await res!.text()
     for (const text of ['拿铁满50减10', '¥10', '满50可用']) expect(html).toContain(text)
     await appMounted(page)
-    for (const text of ['拿铁满50减10', '¥10', '满50可用']) await page.getByText(text, { exact: true }).first().waitFor()
+    for (const text of ['拿铁满50减10', '¥10', '满50可用'])
+      await page.getByText(text, { exact: true }).first().waitFor()
     const claim = page.getByTestId('claim')
     await expectTappable(claim)
     await expectFitsPhone()
@@ -80,14 +103,18 @@ describe.each(Object.entries(userAgents))('the consumer path in %s', (ua, userAg
     expectNoHydrationMismatch()
 
     const hops: string[] = []
-    const onRequest = (r: Request) => { if (r.isNavigationRequest()) hops.push(r.url()) }
+    const onRequest = (r: Request) => {
+      if (r.isNavigationRequest()) hops.push(r.url())
+    }
     page.on('request', onRequest)
     await claim.click()
     await page.waitForURL(/\/me\/coupons\/[A-Za-z0-9_-]+/)
     page.off('request', onRequest)
     // One tap: the sandbox's WeChat authorized silently and the page came back to finish the claim.
     expect(hops.some(u => u.includes('/__wx/connect/oauth2/authorize') && u.includes('scope=snsapi_base'))).toBe(true)
-    expect(hops.some(u => new URL(u).pathname === `/o/${demo.offers.cash}` && new URL(u).searchParams.get('claim') === '1')).toBe(true)
+    expect(
+      hops.some(u => new URL(u).pathname === `/o/${demo.offers.cash}` && new URL(u).searchParams.get('claim') === '1'),
+    ).toBe(true)
     couponId = new URL(page.url()).pathname.split('/').pop()!
     const coupon = page.getByTestId('coupon')
     await expect(coupon.getAttribute('data-status')).resolves.toBe('available')
@@ -105,7 +132,12 @@ describe.each(Object.entries(userAgents))('the consumer path in %s', (ua, userAg
     const db = testApp.database.db
     const row = await db.selectFrom('coupons').selectAll().where('id', '=', couponId).executeTakeFirstOrThrow()
     expect(row).toMatchObject({ offer_id: demo.offers.cash, channel: 'share', ref: 'sharer1' })
-    const views = await db.selectFrom('events').select(['channel', 'ref']).where('type', '=', 'view').where('offer_id', '=', demo.offers.cash).execute()
+    const views = await db
+      .selectFrom('events')
+      .select(['channel', 'ref'])
+      .where('type', '=', 'view')
+      .where('offer_id', '=', demo.offers.cash)
+      .execute()
     expect(views).toContainEqual({ channel: 'share', ref: 'sharer1' })
     expect(await db.selectFrom('coupons').select('id').execute()).toHaveLength(1)
     expect(phone.problems()).toEqual([])
@@ -140,19 +172,26 @@ describe.each(Object.entries(userAgents))('the consumer path in %s', (ua, userAg
     await expect(button.textContent()).resolves.not.toContain('立即领取')
     await shot('offer-claimed')
     expectNoHydrationMismatch()
-    const mine = await testApp.database.db.selectFrom('coupons').select('id').where('offer_id', '=', demo.offers.discount).execute()
+    const mine = await testApp.database.db
+      .selectFrom('coupons')
+      .select('id')
+      .where('offer_id', '=', demo.offers.discount)
+      .execute()
     expect(mine).toHaveLength(1)
     expect(phone.problems()).toEqual([])
   })
 
-  it('lists a store poster\'s offers and opens one with the poster\'s attribution', async () => {
+  it("lists a store poster's offers and opens one with the poster's attribution", async () => {
     await page.goto(`${testApp.url}/s/${demo.stores.nanjing}?ch=qr`)
     await appMounted(page)
     const gift = page.locator(`a[href^="/o/${demo.offers.gift}"]`)
     await expect(gift.textContent()).resolves.toContain('满30赠手工曲奇')
     // A long title stays within two lines of its ticket.
     const title = page.locator('a[href^="/o/long-title"] .title')
-    const { clientHeight, scrollHeight } = await title.evaluate(el => ({ clientHeight: el.clientHeight, scrollHeight: el.scrollHeight }))
+    const { clientHeight, scrollHeight } = await title.evaluate(el => ({
+      clientHeight: el.clientHeight,
+      scrollHeight: el.scrollHeight,
+    }))
     expect(scrollHeight).toBeGreaterThan(clientHeight)
     await expect(page.locator(`a[href^="/o/${demo.offers.scarce}"] .tag`).textContent()).resolves.toBe('仅剩 3 张')
     await expectFitsPhone()
@@ -174,7 +213,8 @@ describe.each(Object.entries(userAgents))('the consumer path in %s', (ua, userAg
     { state: 'ended', offer: demo.offers.ended, label: '活动已结束' },
     { state: 'sold-out', offer: demo.offers.scarce, label: '已抢光' },
   ])('shows a disabled button for an offer that is $state', async ({ state, offer, label }) => {
-    if (state === 'sold-out') await testApp.database.db.updateTable('offers').set({ stock_left: 0 }).where('id', '=', offer).execute()
+    if (state === 'sold-out')
+      await testApp.database.db.updateTable('offers').set({ stock_left: 0 }).where('id', '=', offer).execute()
     await page.goto(`${testApp.url}/o/${offer}`)
     await appMounted(page)
     const button = page.getByTestId('claim')
@@ -207,7 +247,10 @@ describe.each(Object.entries(userAgents))('the consumer path in %s', (ua, userAg
     await shot('offer-not-found')
     expectNoHydrationMismatch()
     // Chromium reports the page's own 404 status on the console; that is the answer we asked for.
-    const problems = phone.problems().slice(before).filter(p => !/status of 404/.test(p))
+    const problems = phone
+      .problems()
+      .slice(before)
+      .filter(p => !/status of 404/.test(p))
     expect(problems).toEqual([])
   })
 })

@@ -17,7 +17,7 @@ export interface TestApp {
   config: Config
   database: TestDatabase
   url: string
-  clock: Clock & { set: (s: number) => void, advance: (s: number) => void }
+  clock: Clock & { set: (s: number) => void; advance: (s: number) => void }
   close: () => Promise<void>
 }
 
@@ -34,19 +34,54 @@ export async function freePort(): Promise<number> {
 
 export function testClock(start = Math.floor(Date.now() / 1000)) {
   let now = start
-  return { now: () => now, set: (s: number) => { now = s }, advance: (s: number) => { now += s } }
+  return {
+    now: () => now,
+    set: (s: number) => {
+      now = s
+    },
+    advance: (s: number) => {
+      now += s
+    },
+  }
 }
 
-export async function startTestApp(opts: { env?: Record<string, string>, seed?: boolean, database?: TestDatabase, clock?: ReturnType<typeof testClock>, pushHandlers?: PushHandlers, outboxIntervalMs?: number } = {}): Promise<TestApp> {
+export async function startTestApp(
+  opts: {
+    env?: Record<string, string>
+    seed?: boolean
+    database?: TestDatabase
+    clock?: ReturnType<typeof testClock>
+    pushHandlers?: PushHandlers
+    outboxIntervalMs?: number
+  } = {},
+): Promise<TestApp> {
   const port = await freePort()
-  const database = opts.database ?? await createTestDatabase()
-  const config = loadConfig({ PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: `http://127.0.0.1:${port}`, DATABASE_URL: database.url, ...opts.env })
+  const database = opts.database ?? (await createTestDatabase())
+  const config = loadConfig({
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    DATABASE_URL: database.url,
+    ...opts.env,
+  })
   const clock = opts.clock ?? testClock()
-  if (opts.seed !== false && !opts.database) await seedDemo(database.db, clock.now(), { wxCardId: await createSandboxCard(database.db, clock.now()) })
-  const app = await buildApp({ config, db: database.db, engine: database.engine, clock, pushHandlers: opts.pushHandlers, outboxIntervalMs: opts.outboxIntervalMs ?? 0 })
+  if (opts.seed !== false && !opts.database)
+    await seedDemo(database.db, clock.now(), { wxCardId: await createSandboxCard(database.db, clock.now()) })
+  const app = await buildApp({
+    config,
+    db: database.db,
+    engine: database.engine,
+    clock,
+    pushHandlers: opts.pushHandlers,
+    outboxIntervalMs: opts.outboxIntervalMs ?? 0,
+  })
   await app.listen({ port, host: '127.0.0.1' })
   return {
-    app, config, database, url: config.publicUrl, clock,
+    app,
+    config,
+    database,
+    url: config.publicUrl,
+    clock,
     close: async () => {
       await app.close()
       if (!opts.database) await database.drop()
@@ -56,7 +91,11 @@ export async function startTestApp(opts: { env?: Record<string, string>, seed?: 
 
 /** Plans a fault in the sandbox: the next `count` calls of `target` answer `mode`. */
 export async function planFault(t: TestApp, target: string, mode: string, count = 1): Promise<void> {
-  const res = await fetch(`${t.url}/__wx/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ target, mode, count }) })
+  const res = await fetch(`${t.url}/__wx/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ target, mode, count }),
+  })
   if (res.status !== 204) throw new Error(`planning a fault failed: ${res.status} ${await res.text()}`)
 }
 

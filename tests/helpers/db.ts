@@ -43,5 +43,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const url = `sqlite:${join(dir, 'test.sqlite')}`
   const opened = openDatabase(url)
   await migrateToLatest(opened.db)
-  return { ...opened, url, drop: async () => { await opened.close(); rmSync(dir, { recursive: true, force: true }) } }
+  return {
+    ...opened,
+    url,
+    drop: async () => {
+      await opened.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
 }

@@ -2,12 +2,20 @@
  * A phone for server tests: real HTTP with its own cookie jar, following redirects by hand
  * so a test can stop at any hop of the WeChat login (authorize page, callback, app).
  */
-export interface Hop { status: number, location: string | null, url: string, body: string }
+export interface Hop {
+  status: number
+  location: string | null
+  url: string
+  body: string
+}
 
 export class Phone {
   readonly cookies = new Map<string, string>()
 
-  constructor(readonly base: string, readonly userAgent = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN') {}
+  constructor(
+    readonly base: string,
+    readonly userAgent = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2c) NetType/WIFI Language/zh_CN',
+  ) {}
 
   cookieHeader(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ')
@@ -25,15 +33,23 @@ export class Phone {
     }
   }
 
-  async request(method: string, pathOrUrl: string, init: { body?: unknown, headers?: Record<string, string>, form?: Record<string, string> } = {}): Promise<Hop & { json: any }> {
+  async request(
+    method: string,
+    pathOrUrl: string,
+    init: { body?: unknown; headers?: Record<string, string>; form?: Record<string, string> } = {},
+  ): Promise<Hop & { json: any }> {
     const url = new URL(pathOrUrl, this.base).toString()
-    const headers: Record<string, string> = { 'user-agent': this.userAgent, cookie: this.cookieHeader(), accept: 'application/json, text/html', ...init.headers }
+    const headers: Record<string, string> = {
+      'user-agent': this.userAgent,
+      cookie: this.cookieHeader(),
+      accept: 'application/json, text/html',
+      ...init.headers,
+    }
     let body: string | undefined
     if (init.form) {
       headers['content-type'] = 'application/x-www-form-urlencoded'
       body = new URLSearchParams(init.form).toString()
-    }
-    else if (init.body !== undefined) {
+    } else if (init.body !== undefined) {
       headers['content-type'] = 'application/json'
       body = JSON.stringify(init.body)
     }
@@ -41,13 +57,20 @@ export class Phone {
     this.keep(res)
     const text = await res.text()
     let json: any = null
-    try { json = JSON.parse(text) }
-    catch { /* HTML */ }
+    try {
+      json = JSON.parse(text)
+    } catch {
+      /* HTML */
+    }
     return { status: res.status, location: res.headers.get('location'), url, body: text, json }
   }
 
-  get(path: string, headers?: Record<string, string>) { return this.request('GET', path, { headers }) }
-  post(path: string, body?: unknown, headers?: Record<string, string>) { return this.request('POST', path, { body, headers }) }
+  get(path: string, headers?: Record<string, string>) {
+    return this.request('GET', path, { headers })
+  }
+  post(path: string, body?: unknown, headers?: Record<string, string>) {
+    return this.request('POST', path, { body, headers })
+  }
 
   /** Follows redirects from `path` until a non-redirect answer or `stopAt` matches a Location. Returns every hop. */
   async follow(path: string, stopAt?: (location: string) => boolean): Promise<Hop[]> {
@@ -66,7 +89,10 @@ export class Phone {
 
   /** A whole silent login, ending back on `returnPath`. */
   async login(returnPath = '/'): Promise<Hop[]> {
-    const hops = await this.follow(`/auth/wechat/login?return=${encodeURIComponent(returnPath)}`, loc => !loc.includes('/auth/') && !loc.includes('/__wx/'))
+    const hops = await this.follow(
+      `/auth/wechat/login?return=${encodeURIComponent(returnPath)}`,
+      loc => !loc.includes('/auth/') && !loc.includes('/__wx/'),
+    )
     return hops
   }
 }

@@ -10,7 +10,11 @@ import type { TestApp } from './app.ts'
 export async function sessionCookies(t: TestApp, n: number, prefix = 'user'): Promise<string[]> {
   const out: string[] = []
   for (let i = 0; i < n; i++) {
-    const u = await upsertUser(t.database.db, { openid: `o${prefix}${i}`.padEnd(28, 'x'), isSnapshot: false }, t.clock.now())
+    const u = await upsertUser(
+      t.database.db,
+      { openid: `o${prefix}${i}`.padEnd(28, 'x'), isSnapshot: false },
+      t.clock.now(),
+    )
     out.push(`${SESSION_COOKIE}=${sealSession({ uid: u.id, exp: t.clock.now() + 3600 }, t.config.sessionSecret)}`)
   }
   return out

@@ -6,7 +6,7 @@ import type { Phone } from './phone.ts'
 
 export async function addToSandboxWallet(phone: Phone, cardId: string, cardExt: string) {
   const res = await phone.post('/__wx/bridge/add-card', { card_list: [{ card_id: cardId, card_ext: cardExt }] })
-  return res.json as { ok: true, list: { card_id: string, code: string }[] } | { ok: false, reason: string }
+  return res.json as { ok: true; list: { card_id: string; code: string }[] } | { ok: false; reason: string }
 }
 
 /** Waits until `check` holds, for events WeChat delivers on its own schedule (pushes). */

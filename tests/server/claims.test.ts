@@ -5,8 +5,12 @@ import { newKey, Phone } from '../helpers/phone.ts'
 import { sessionCookies } from '../helpers/users.ts'
 
 let t: TestApp
-beforeAll(async () => { t = await startTestApp() })
-afterAll(async () => { await t.close() })
+beforeAll(async () => {
+  t = await startTestApp()
+})
+afterAll(async () => {
+  await t.close()
+})
 
 async function loggedIn() {
   const phone = new Phone(t.url)
@@ -16,12 +20,35 @@ async function loggedIn() {
 
 async function makeOffer(id: string, fields: Record<string, unknown> = {}) {
   const now = t.clock.now()
-  await t.database.db.insertInto('offers').values({
-    id, merchant_id: 'shanchuan', title: `测试 ${id}`, kind: 'cash', value_fen: 500, threshold_fen: 0, discount_percent: null,
-    gift_name: null, description: '', rules: '', image_url: null, stock_total: 100, stock_left: 100, per_user_limit: 1,
-    starts_at: now - 60, ends_at: now + 86_400, validity_type: 'relative', valid_from: null, valid_to: null, valid_days: 7,
-    all_stores: 1, wx_card_id: null, created_at: now, ...fields,
-  } as never).execute()
+  await t.database.db
+    .insertInto('offers')
+    .values({
+      id,
+      merchant_id: 'shanchuan',
+      title: `测试 ${id}`,
+      kind: 'cash',
+      value_fen: 500,
+      threshold_fen: 0,
+      discount_percent: null,
+      gift_name: null,
+      description: '',
+      rules: '',
+      image_url: null,
+      stock_total: 100,
+      stock_left: 100,
+      per_user_limit: 1,
+      starts_at: now - 60,
+      ends_at: now + 86_400,
+      validity_type: 'relative',
+      valid_from: null,
+      valid_to: null,
+      valid_days: 7,
+      all_stores: 1,
+      wx_card_id: null,
+      created_at: now,
+      ...fields,
+    } as never)
+    .execute()
 }
 
 describe('claiming a coupon', () => {
@@ -34,7 +61,11 @@ describe('claiming a coupon', () => {
 
   it('creates a coupon with a well-formed code, its validity and the channel it came from', async () => {
     const phone = await loggedIn()
-    const res = await phone.post('/api/offers/latte-10off/claim', { ch: 'share', ref: 'friend1', store: 'jingansi' }, { 'idempotency-key': newKey() })
+    const res = await phone.post(
+      '/api/offers/latte-10off/claim',
+      { ch: 'share', ref: 'friend1', store: 'jingansi' },
+      { 'idempotency-key': newKey() },
+    )
     expect(res.status).toBe(201)
     const c = res.json.coupon
     expect(isWellFormedCode(c.code)).toBe(true)
@@ -58,7 +89,11 @@ describe('claiming a coupon', () => {
     expect(b.status).toBe(200)
     expect(b.json.coupon.id).toBe(a.json.coupon.id)
     expect(b.json.coupon.code).toBe(a.json.coupon.code)
-    const offer = await t.database.db.selectFrom('offers').select('stock_left').where('id', '=', 'idem').executeTakeFirstOrThrow()
+    const offer = await t.database.db
+      .selectFrom('offers')
+      .select('stock_left')
+      .where('id', '=', 'idem')
+      .executeTakeFirstOrThrow()
     expect(offer.stock_left).toBe(99)
   })
 
@@ -111,7 +146,11 @@ describe('claiming a coupon', () => {
     const rel = (await phone.post('/api/offers/all-88/claim', {}, { 'idempotency-key': newKey() })).json.coupon
     expect((Date.parse(rel.validTo) - Date.parse(rel.validFrom)) / 1000).toBe(30 * 86_400)
     const fixed = (await phone.post('/api/offers/latte-10off/claim', {}, { 'idempotency-key': newKey() })).json.coupon
-    const offer = await t.database.db.selectFrom('offers').selectAll().where('id', '=', 'latte-10off').executeTakeFirstOrThrow()
+    const offer = await t.database.db
+      .selectFrom('offers')
+      .selectAll()
+      .where('id', '=', 'latte-10off')
+      .executeTakeFirstOrThrow()
     expect(Date.parse(fixed.validTo) / 1000).toBe(offer.valid_to)
   })
 })
@@ -149,17 +188,31 @@ describe('claims under concurrency', () => {
   it('gives exactly 100 coupons to 500 users racing for a stock of 100', async () => {
     await makeOffer('race', { stock_total: 100, stock_left: 100 })
     const cookies = await sessionCookies(t, 500, 'race')
-    const results = await Promise.all(cookies.map(cookie => fetch(`${t.url}/api/offers/race/claim`, {
-      method: 'POST', headers: { cookie, 'idempotency-key': newKey(), 'content-type': 'application/json' }, body: '{}',
-    }).then(async r => ({ status: r.status, body: await r.json() as any }))))
+    const results = await Promise.all(
+      cookies.map(cookie =>
+        fetch(`${t.url}/api/offers/race/claim`, {
+          method: 'POST',
+          headers: { cookie, 'idempotency-key': newKey(), 'content-type': 'application/json' },
+          body: '{}',
+        }).then(async r => ({ status: r.status, body: (await r.json()) as any })),
+      ),
+    )
     const won = results.filter(r => r.status === 201)
     const lost = results.filter(r => r.status === 409)
     expect(won).toHaveLength(100)
     expect(lost).toHaveLength(400)
     expect(lost.every(r => r.body.error.code === 'sold_out')).toBe(true)
-    const count = await t.database.db.selectFrom('coupons').select(eb => eb.fn.countAll<number>().as('n')).where('offer_id', '=', 'race').executeTakeFirstOrThrow()
+    const count = await t.database.db
+      .selectFrom('coupons')
+      .select(eb => eb.fn.countAll<number>().as('n'))
+      .where('offer_id', '=', 'race')
+      .executeTakeFirstOrThrow()
     expect(Number(count.n)).toBe(100)
-    const offer = await t.database.db.selectFrom('offers').select('stock_left').where('id', '=', 'race').executeTakeFirstOrThrow()
+    const offer = await t.database.db
+      .selectFrom('offers')
+      .select('stock_left')
+      .where('id', '=', 'race')
+      .executeTakeFirstOrThrow()
     expect(offer.stock_left).toBe(0)
     expect(new Set(won.map(r => r.body.coupon.code)).size).toBe(100)
   })
@@ -167,12 +220,22 @@ describe('claims under concurrency', () => {
   it('gives exactly one coupon to one user sending 20 claims at once with a limit of 1', async () => {
     await makeOffer('solo', { per_user_limit: 1 })
     const [cookie] = await sessionCookies(t, 1, 'solo')
-    const results = await Promise.all(Array.from({ length: 20 }, () => fetch(`${t.url}/api/offers/solo/claim`, {
-      method: 'POST', headers: { cookie: cookie!, 'idempotency-key': newKey(), 'content-type': 'application/json' }, body: '{}',
-    }).then(async r => ({ status: r.status, body: await r.json() as any }))))
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        fetch(`${t.url}/api/offers/solo/claim`, {
+          method: 'POST',
+          headers: { cookie: cookie!, 'idempotency-key': newKey(), 'content-type': 'application/json' },
+          body: '{}',
+        }).then(async r => ({ status: r.status, body: (await r.json()) as any })),
+      ),
+    )
     expect(results.filter(r => r.status === 201)).toHaveLength(1)
     expect(results.filter(r => r.status === 409).every(r => r.body.error.code === 'limit_reached')).toBe(true)
-    const offer = await t.database.db.selectFrom('offers').select('stock_left').where('id', '=', 'solo').executeTakeFirstOrThrow()
+    const offer = await t.database.db
+      .selectFrom('offers')
+      .select('stock_left')
+      .where('id', '=', 'solo')
+      .executeTakeFirstOrThrow()
     expect(offer.stock_left).toBe(99)
   })
 
@@ -180,12 +243,22 @@ describe('claims under concurrency', () => {
     await makeOffer('retry', { per_user_limit: 5 })
     const [cookie] = await sessionCookies(t, 1, 'retry')
     const key = newKey()
-    const results = await Promise.all(Array.from({ length: 10 }, () => fetch(`${t.url}/api/offers/retry/claim`, {
-      method: 'POST', headers: { cookie: cookie!, 'idempotency-key': key, 'content-type': 'application/json' }, body: '{}',
-    }).then(async r => ({ status: r.status, body: await r.json() as any }))))
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        fetch(`${t.url}/api/offers/retry/claim`, {
+          method: 'POST',
+          headers: { cookie: cookie!, 'idempotency-key': key, 'content-type': 'application/json' },
+          body: '{}',
+        }).then(async r => ({ status: r.status, body: (await r.json()) as any })),
+      ),
+    )
     expect(results.every(r => r.status === 200 || r.status === 201)).toBe(true)
     expect(new Set(results.map(r => r.body.coupon.id)).size).toBe(1)
-    const offer = await t.database.db.selectFrom('offers').select('stock_left').where('id', '=', 'retry').executeTakeFirstOrThrow()
+    const offer = await t.database.db
+      .selectFrom('offers')
+      .select('stock_left')
+      .where('id', '=', 'retry')
+      .executeTakeFirstOrThrow()
     expect(offer.stock_left).toBe(99)
   })
 })

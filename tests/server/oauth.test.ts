@@ -3,8 +3,12 @@ import { Phone } from '../helpers/phone.ts'
 import { startTestApp, type TestApp } from '../helpers/app.ts'
 
 let t: TestApp
-beforeAll(async () => { t = await startTestApp() })
-afterAll(async () => { await t.close() })
+beforeAll(async () => {
+  t = await startTestApp()
+})
+afterAll(async () => {
+  await t.close()
+})
 
 /** Starts a login and stops at WeChat's authorize URL; returns the state and where the sandbox would send us. */
 async function startLogin(phone: Phone, ret = '/o/latte-10off') {
@@ -30,7 +34,9 @@ async function callbackFor(phone: Phone, ret = '/o/latte-10off') {
 async function allow(phone: Phone, location: string) {
   const a = new URL(location)
   const form = Object.fromEntries(['appid', 'redirect_uri', 'scope', 'state'].map(k => [k, a.searchParams.get(k)!]))
-  const allowed = await phone.request('POST', '/__wx/connect/oauth2/authorize/decision', { form: { ...form, decision: 'allow' } })
+  const allowed = await phone.request('POST', '/__wx/connect/oauth2/authorize/decision', {
+    form: { ...form, decision: 'allow' },
+  })
   const callback = new URL(allowed.location!)
   return phone.get(callback.pathname + callback.search)
 }
@@ -40,7 +46,11 @@ describe('WeChat web login', () => {
     const phone = new Phone(t.url)
     const { hop, authorize: url, state } = await startLogin(phone)
     expect(hop.status).toBe(302)
-    expect(hop.location).toMatch(new RegExp(`^${t.config.wx.oauthBase}/connect/oauth2/authorize\\?appid=${t.config.wx.appId}&redirect_uri=${encodeURIComponent(`${t.url}/auth/wechat/callback`).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}&response_type=code&scope=snsapi_base&state=[A-Za-z0-9]+#wechat_redirect$`))
+    expect(hop.location).toMatch(
+      new RegExp(
+        `^${t.config.wx.oauthBase}/connect/oauth2/authorize\\?appid=${t.config.wx.appId}&redirect_uri=${encodeURIComponent(`${t.url}/auth/wechat/callback`).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}&response_type=code&scope=snsapi_base&state=[A-Za-z0-9]+#wechat_redirect$`,
+      ),
+    )
     expect(state.length).toBeLessThanOrEqual(128)
     expect(url.searchParams.get('scope')).toBe('snsapi_base')
   })
@@ -233,7 +243,8 @@ describe('the sandbox’s WeChat OAuth API', () => {
     const callback = await callbackFor(phone)
     return callback.searchParams.get('code')!
   }
-  const api = (q: Record<string, string>) => fetch(`${t.url}/__wx/api/sns/oauth2/access_token?${new URLSearchParams(q)}`).then(r => r.json())
+  const api = (q: Record<string, string>) =>
+    fetch(`${t.url}/__wx/api/sns/oauth2/access_token?${new URLSearchParams(q)}`).then(r => r.json())
 
   it('answers 40163 for a code used twice', async () => {
     const code = await freshCode(new Phone(t.url))
@@ -243,7 +254,12 @@ describe('the sandbox’s WeChat OAuth API', () => {
   })
 
   it('answers 40029 for an unknown or expired code', async () => {
-    const q = { appid: t.config.wx.appId, secret: t.config.wx.appSecret, code: 'nope', grant_type: 'authorization_code' }
+    const q = {
+      appid: t.config.wx.appId,
+      secret: t.config.wx.appSecret,
+      code: 'nope',
+      grant_type: 'authorization_code',
+    }
     expect((await api(q)).errcode).toBe(40029)
     const code = await freshCode(new Phone(t.url))
     t.clock.advance(301)
@@ -253,16 +269,22 @@ describe('the sandbox’s WeChat OAuth API', () => {
 
   it('answers 40125 for a wrong secret', async () => {
     const code = await freshCode(new Phone(t.url))
-    expect((await api({ appid: t.config.wx.appId, secret: 'wrong', code, grant_type: 'authorization_code' })).errcode).toBe(40125)
+    expect(
+      (await api({ appid: t.config.wx.appId, secret: 'wrong', code, grant_type: 'authorization_code' })).errcode,
+    ).toBe(40125)
   })
 
   it('shows WeChat’s error page for an authorize link with its parameters out of order', async () => {
-    const res = await new Phone(t.url).get(`/__wx/connect/oauth2/authorize?redirect_uri=${encodeURIComponent(`${t.url}/auth/wechat/callback`)}&appid=${t.config.wx.appId}&response_type=code&scope=snsapi_base&state=abc`)
+    const res = await new Phone(t.url).get(
+      `/__wx/connect/oauth2/authorize?redirect_uri=${encodeURIComponent(`${t.url}/auth/wechat/callback`)}&appid=${t.config.wx.appId}&response_type=code&scope=snsapi_base&state=abc`,
+    )
     expect(res.body).toContain('该链接无法访问')
   })
 
   it('refuses a redirect_uri on another domain with 10003', async () => {
-    const res = await new Phone(t.url).get(`/__wx/connect/oauth2/authorize?appid=${t.config.wx.appId}&redirect_uri=${encodeURIComponent('https://evil.example/cb')}&response_type=code&scope=snsapi_base&state=abc`)
+    const res = await new Phone(t.url).get(
+      `/__wx/connect/oauth2/authorize?appid=${t.config.wx.appId}&redirect_uri=${encodeURIComponent('https://evil.example/cb')}&response_type=code&scope=snsapi_base&state=abc`,
+    )
     expect(res.body).toContain('10003')
   })
 })

@@ -3,8 +3,12 @@ import { startTestApp, type TestApp } from '../helpers/app.ts'
 import { newKey, Phone } from '../helpers/phone.ts'
 
 let t: TestApp
-beforeAll(async () => { t = await startTestApp() })
-afterAll(async () => { await t.close() })
+beforeAll(async () => {
+  t = await startTestApp()
+})
+afterAll(async () => {
+  await t.close()
+})
 
 describe('offers', () => {
   it('lists live offers only, sold-out ones included, with the contract’s fields', async () => {
@@ -15,13 +19,26 @@ describe('offers', () => {
     expect(ids).not.toContain('xmas-2026')
     expect(ids).not.toContain('national-day')
     const o = res.json.offers.find((x: { id: string }) => x.id === 'opening-30off')
-    expect(o).toMatchObject({ title: '新店开业满100减30', stockLeft: 3, perUserLimit: 1, claimedByMe: 0, kind: 'cash', valueFen: 3000, thresholdFen: 10000, phase: 'live' })
+    expect(o).toMatchObject({
+      title: '新店开业满100减30',
+      stockLeft: 3,
+      perUserLimit: 1,
+      claimedByMe: 0,
+      kind: 'cash',
+      valueFen: 3000,
+      thresholdFen: 10000,
+      phase: 'live',
+    })
     expect(o.startsAt).toMatch(/^\d{4}-\d\d-\d\dT/)
   })
 
   it('filters by store: a store-limited offer shows only at its store', async () => {
-    const nanjing = (await new Phone(t.url).get('/api/offers?store=nanjingxilu')).json.offers.map((o: { id: string }) => o.id)
-    const jingan = (await new Phone(t.url).get('/api/offers?store=jingansi')).json.offers.map((o: { id: string }) => o.id)
+    const nanjing = (await new Phone(t.url).get('/api/offers?store=nanjingxilu')).json.offers.map(
+      (o: { id: string }) => o.id,
+    )
+    const jingan = (await new Phone(t.url).get('/api/offers?store=jingansi')).json.offers.map(
+      (o: { id: string }) => o.id,
+    )
     expect(nanjing).toContain('cookie-gift')
     expect(jingan).not.toContain('cookie-gift')
     expect(jingan).toContain('latte-10off')
@@ -52,7 +69,12 @@ describe('offers', () => {
   it('records an in-app view with its channel', async () => {
     const res = await new Phone(t.url).post('/api/offers/all-88/views', { ch: 'list' })
     expect(res.status).toBe(204)
-    const ev = await t.database.db.selectFrom('events').selectAll().where('offer_id', '=', 'all-88').where('channel', '=', 'list').execute()
+    const ev = await t.database.db
+      .selectFrom('events')
+      .selectAll()
+      .where('offer_id', '=', 'all-88')
+      .where('channel', '=', 'list')
+      .execute()
     expect(ev).toHaveLength(1)
   })
 })

@@ -11,7 +11,9 @@ beforeAll(async () => {
   t = await startTestApp({ outboxIntervalMs: 0 })
   clerkA = await clerkPhone(t, 'nanjingxilu')
 })
-afterAll(async () => { await t.close() })
+afterAll(async () => {
+  await t.close()
+})
 
 async function claim(offer = 'all-88') {
   const phone = new Phone(t.url)
@@ -61,7 +63,11 @@ describe('clerk invites', () => {
   })
 
   it('needs the admin token to make invites', async () => {
-    const res = await fetch(`${t.url}/api/admin/stores/nanjingxilu/clerk-invites`, { method: 'POST', headers: { authorization: 'Bearer wrong', 'content-type': 'application/json' }, body: '{}' })
+    const res = await fetch(`${t.url}/api/admin/stores/nanjingxilu/clerk-invites`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer wrong', 'content-type': 'application/json' },
+      body: '{}',
+    })
     expect(res.status).toBe(401)
   })
 
@@ -86,7 +92,10 @@ describe('redeeming a code', () => {
     expect(ok.json.consumer).toMatch(/\*\*|微信用户/)
     const again = await redeem(clerkA, coupon.code.replace(/(\d{4})/g, '$1 '))
     expect(again.status).toBe(409)
-    expect(again.json.error).toMatchObject({ code: 'already_redeemed', store: { id: 'nanjingxilu', name: '南京西路店' } })
+    expect(again.json.error).toMatchObject({
+      code: 'already_redeemed',
+      store: { id: 'nanjingxilu', name: '南京西路店' },
+    })
     expect(again.json.error.redeemedAt).toBe(ok.json.redeemedAt)
     const mine = (await phone.get(`/api/coupons/${coupon.id}`)).json.coupon
     expect(mine.status).toBe('redeemed')
@@ -125,11 +134,34 @@ describe('redeeming a code', () => {
     expect(late.status).toBe(409)
     expect(late.json.error.code).toBe('expired')
     const now = t.clock.now()
-    await t.database.db.insertInto('offers').values({
-      id: 'future-valid', merchant_id: 'shanchuan', title: '下月可用', kind: 'cash', value_fen: 500, threshold_fen: 0, discount_percent: null, gift_name: null,
-      description: '', rules: '', image_url: null, stock_total: 10, stock_left: 10, per_user_limit: 1, starts_at: now - 10, ends_at: now + 86_400,
-      validity_type: 'fixed', valid_from: now + 86_400, valid_to: now + 30 * 86_400, valid_days: null, all_stores: 1, wx_card_id: null, created_at: now,
-    }).execute()
+    await t.database.db
+      .insertInto('offers')
+      .values({
+        id: 'future-valid',
+        merchant_id: 'shanchuan',
+        title: '下月可用',
+        kind: 'cash',
+        value_fen: 500,
+        threshold_fen: 0,
+        discount_percent: null,
+        gift_name: null,
+        description: '',
+        rules: '',
+        image_url: null,
+        stock_total: 10,
+        stock_left: 10,
+        per_user_limit: 1,
+        starts_at: now - 10,
+        ends_at: now + 86_400,
+        validity_type: 'fixed',
+        valid_from: now + 86_400,
+        valid_to: now + 30 * 86_400,
+        valid_days: null,
+        all_stores: 1,
+        wx_card_id: null,
+        created_at: now,
+      })
+      .execute()
     const early = await claim('future-valid')
     const res = await redeem(clerkA, early.coupon.code)
     expect(res.status).toBe(409)
@@ -138,8 +170,14 @@ describe('redeeming a code', () => {
 
   it('refuses another merchant’s coupon', async () => {
     const now = t.clock.now()
-    await t.database.db.insertInto('merchants').values({ id: 'other', name: '别家', logo_url: null, created_at: now }).execute()
-    await t.database.db.insertInto('stores').values({ id: 'other-store', merchant_id: 'other', name: '别家店', address: '某处', created_at: now }).execute()
+    await t.database.db
+      .insertInto('merchants')
+      .values({ id: 'other', name: '别家', logo_url: null, created_at: now })
+      .execute()
+    await t.database.db
+      .insertInto('stores')
+      .values({ id: 'other-store', merchant_id: 'other', name: '别家店', address: '某处', created_at: now })
+      .execute()
     const otherClerk = await clerkPhone(t, 'other-store')
     const { coupon } = await claim()
     const res = await redeem(otherClerk, coupon.code, 'other-store')
@@ -167,14 +205,25 @@ describe('redemptions under concurrency', () => {
   it('gives exactly one success to 200 concurrent redemptions of one code', async () => {
     const { coupon } = await claim()
     const cookie = clerkA.cookieHeader()
-    const results = await Promise.all(Array.from({ length: 200 }, () => fetch(`${t.url}/api/redeem`, {
-      method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ code: coupon.code, storeId: 'nanjingxilu' }),
-    }).then(async r => ({ status: r.status, body: await r.json() as any }))))
+    const results = await Promise.all(
+      Array.from({ length: 200 }, () =>
+        fetch(`${t.url}/api/redeem`, {
+          method: 'POST',
+          headers: { cookie, 'content-type': 'application/json' },
+          body: JSON.stringify({ code: coupon.code, storeId: 'nanjingxilu' }),
+        }).then(async r => ({ status: r.status, body: (await r.json()) as any })),
+      ),
+    )
     expect(results.filter(r => r.status === 200)).toHaveLength(1)
     const refused = results.filter(r => r.status === 409)
     expect(refused).toHaveLength(199)
     expect(refused.every(r => r.body.error.code === 'already_redeemed')).toBe(true)
-    const events = await t.database.db.selectFrom('events').selectAll().where('coupon_id', '=', coupon.id).where('type', '=', 'redeem').execute()
+    const events = await t.database.db
+      .selectFrom('events')
+      .selectAll()
+      .where('coupon_id', '=', coupon.id)
+      .where('type', '=', 'redeem')
+      .execute()
     expect(events).toHaveLength(1)
   })
 
@@ -183,13 +232,18 @@ describe('redemptions under concurrency', () => {
     try {
       const { coupon } = await claim()
       const cookie = clerkA.cookieHeader()
-      const results = await Promise.all(Array.from({ length: 100 }, (_, i) => fetch(`${(i % 2 ? t : second).url}/api/redeem`, {
-        method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ code: coupon.code, storeId: 'nanjingxilu' }),
-      }).then(r => r.status)))
+      const results = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          fetch(`${(i % 2 ? t : second).url}/api/redeem`, {
+            method: 'POST',
+            headers: { cookie, 'content-type': 'application/json' },
+            body: JSON.stringify({ code: coupon.code, storeId: 'nanjingxilu' }),
+          }).then(r => r.status),
+        ),
+      )
       expect(results.filter(s => s === 200)).toHaveLength(1)
       expect(results.filter(s => s === 409)).toHaveLength(99)
-    }
-    finally {
+    } finally {
       await second.close()
     }
   })
@@ -204,14 +258,33 @@ describe('the wallet follows a redemption', () => {
     await phone.post(`/api/coupons/${coupon.id}/wallet`, { encryptCode: added.list[0]!.code })
     return { phone, coupon }
   }
-  const walletStatus = async (code: string) => (await t.database.db.selectFrom('sandbox_wallet').select('status').where('code', '=', code).executeTakeFirstOrThrow()).status
-  const consumeCalls = async () => (await t.database.db.selectFrom('sandbox_calls').select('count').where('api', '=', '/card/code/consume').executeTakeFirst())?.count ?? 0
+  const walletStatus = async (code: string) =>
+    (
+      await t.database.db
+        .selectFrom('sandbox_wallet')
+        .select('status')
+        .where('code', '=', code)
+        .executeTakeFirstOrThrow()
+    ).status
+  const consumeCalls = async () =>
+    (
+      await t.database.db
+        .selectFrom('sandbox_calls')
+        .select('count')
+        .where('api', '=', '/card/code/consume')
+        .executeTakeFirst()
+    )?.count ?? 0
 
   it('consumes the card in WeChat exactly once, after -1, 40001 and a hang clear', async () => {
     const { coupon } = await walletCoupon()
     expect((await redeem(clerkA, coupon.code)).status).toBe(200)
     const before = Number(await consumeCalls())
-    const fault = (mode: string, count: number) => fetch(`${t.url}/__wx/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ target: '/card/code/consume', mode, count }) })
+    const fault = (mode: string, count: number) =>
+      fetch(`${t.url}/__wx/faults`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ target: '/card/code/consume', mode, count }),
+      })
     await fault('-1', 1000)
     expect(await t.app.outbox.runOnce()).toBe(0)
     expect(await walletStatus(coupon.code)).toBe('NORMAL')
@@ -223,7 +296,11 @@ describe('the wallet follows a redemption', () => {
     t.clock.advance(60)
     expect(await t.app.outbox.runOnce()).toBe(1)
     t.clock.advance(-120)
-    const consumedAt = (await t.database.db.selectFrom('sandbox_wallet').select(['status', 'consumed_at']).where('code', '=', coupon.code).executeTakeFirstOrThrow())
+    const consumedAt = await t.database.db
+      .selectFrom('sandbox_wallet')
+      .select(['status', 'consumed_at'])
+      .where('code', '=', coupon.code)
+      .executeTakeFirstOrThrow()
     expect(consumedAt.status).toBe('CONSUMED')
     expect(Number(await consumeCalls()) - before).toBeGreaterThanOrEqual(4)
     // Delivered means finished: later passes, however late, never call WeChat for it again.
@@ -233,7 +310,11 @@ describe('the wallet follows a redemption', () => {
     expect(await t.app.outbox.runOnce()).toBe(0)
     t.clock.advance(-3600)
     expect(Number(await consumeCalls())).toBe(afterDelivery)
-    const row = await t.database.db.selectFrom('wx_outbox').selectAll().where('coupon_id', '=', coupon.id).executeTakeFirstOrThrow()
+    const row = await t.database.db
+      .selectFrom('wx_outbox')
+      .selectAll()
+      .where('coupon_id', '=', coupon.id)
+      .executeTakeFirstOrThrow()
     expect(row.done_at).not.toBeNull()
     expect(row.attempts).toBe(2)
   })
@@ -241,7 +322,11 @@ describe('the wallet follows a redemption', () => {
   it('delivers after a server restart', async () => {
     const { coupon } = await walletCoupon()
     expect((await redeem(clerkA, coupon.code)).status).toBe(200)
-    await fetch(`${t.url}/__wx/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ target: '/card/code/consume', mode: '-1', count: 1000 }) })
+    await fetch(`${t.url}/__wx/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ target: '/card/code/consume', mode: '-1', count: 1000 }),
+    })
     expect(await t.app.outbox.runOnce()).toBe(0)
     await fetch(`${t.url}/__wx/faults`, { method: 'DELETE' })
     // A new process on the same database, with its worker running, picks the row up.
@@ -249,8 +334,7 @@ describe('the wallet follows a redemption', () => {
     try {
       t.clock.advance(60)
       await eventually(async () => (await walletStatus(coupon.code)) === 'CONSUMED', 5000)
-    }
-    finally {
+    } finally {
       t.clock.advance(-60)
       await restarted.close()
     }
@@ -262,9 +346,18 @@ describe('the wallet follows a redemption', () => {
     expect(res.json.ok).toBe(true)
     const c = (await phone.get(`/api/coupons/${coupon.id}`)).json.coupon
     expect(c.status).toBe('redeemed')
-    const row = await t.database.db.selectFrom('coupons').selectAll().where('id', '=', coupon.id).executeTakeFirstOrThrow()
+    const row = await t.database.db
+      .selectFrom('coupons')
+      .selectAll()
+      .where('id', '=', coupon.id)
+      .executeTakeFirstOrThrow()
     expect(row.redeemed_source).toBe('wechat')
-    const events = await t.database.db.selectFrom('events').selectAll().where('coupon_id', '=', coupon.id).where('type', '=', 'redeem').execute()
+    const events = await t.database.db
+      .selectFrom('events')
+      .selectAll()
+      .where('coupon_id', '=', coupon.id)
+      .where('type', '=', 'redeem')
+      .execute()
     expect(events).toHaveLength(1)
     expect((await redeem(clerkA, coupon.code)).json.error.code).toBe('already_redeemed')
     const outbox = await t.database.db.selectFrom('wx_outbox').selectAll().where('coupon_id', '=', coupon.id).execute()

@@ -3,8 +3,12 @@ import { startTestApp, type TestApp } from '../helpers/app.ts'
 import { Phone } from '../helpers/phone.ts'
 
 let t: TestApp
-beforeAll(async () => { t = await startTestApp() })
-afterAll(async () => { await t.close() })
+beforeAll(async () => {
+  t = await startTestApp()
+})
+afterAll(async () => {
+  await t.close()
+})
 
 const html = (path: string) => fetch(`${t.url}${path}`, { headers: { accept: 'text/html' } })
 
@@ -28,7 +32,12 @@ describe('the landing pages', () => {
 
   it('records the landing view with its channel and sharer', async () => {
     await html('/o/all-88?ch=share&ref=sharer9')
-    const ev = await t.database.db.selectFrom('events').selectAll().where('offer_id', '=', 'all-88').where('type', '=', 'view').execute()
+    const ev = await t.database.db
+      .selectFrom('events')
+      .selectAll()
+      .where('offer_id', '=', 'all-88')
+      .where('type', '=', 'view')
+      .execute()
     expect(ev.map(e => [e.channel, e.ref])).toContainEqual(['share', 'sharer9'])
   })
 
@@ -45,7 +54,11 @@ describe('the landing pages', () => {
   })
 
   it('escapes the inlined state so data cannot close the script element', async () => {
-    await t.database.db.updateTable('offers').set({ description: '</script><script>alert(1)</script>' }).where('id', '=', 'all-88').execute()
+    await t.database.db
+      .updateTable('offers')
+      .set({ description: '</script><script>alert(1)</script>' })
+      .where('id', '=', 'all-88')
+      .execute()
     const body = await (await html('/o/all-88')).text()
     expect(body).not.toContain('</script><script>alert(1)')
   })
@@ -69,13 +82,13 @@ describe('serving the site', () => {
     expect(res.headers.get('cache-control')).toContain('immutable')
   })
 
-  it.each(['/me/coupons', '/me/coupons/abc123'])('serves the app shell for the client route %s', async (path) => {
+  it.each(['/me/coupons', '/me/coupons/abc123'])('serves the app shell for the client route %s', async path => {
     const res = await html(path)
     expect(res.status).toBe(200)
     expect(await res.text()).toContain('<div id="app"></div>')
   })
 
-  it.each(['/nope', '/assets/missing.js', '/me/coupons/a/b'])('does not fall back to the app for %s', async (path) => {
+  it.each(['/nope', '/assets/missing.js', '/me/coupons/a/b'])('does not fall back to the app for %s', async path => {
     const res = await html(path)
     expect(res.status).toBe(404)
     expect(await res.text()).not.toContain('id="kq-state"')

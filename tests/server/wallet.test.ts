@@ -6,9 +6,15 @@ import { newKey, Phone } from '../helpers/phone.ts'
 import { addToSandboxWallet, eventually } from '../helpers/wallet.ts'
 
 let t: TestApp
-beforeAll(async () => { t = await startTestApp() })
-afterAll(async () => { await t.close() })
-afterEach(async () => { await fetch(`${t.url}/__wx/faults`, { method: 'DELETE' }) })
+beforeAll(async () => {
+  t = await startTestApp()
+})
+afterAll(async () => {
+  await t.close()
+})
+afterEach(async () => {
+  await fetch(`${t.url}/__wx/faults`, { method: 'DELETE' })
+})
 
 async function claimed(offer = 'latte-10off', body: Record<string, string> = { ch: 'share', ref: 'friend7' }) {
   const phone = new Phone(t.url)
@@ -18,8 +24,14 @@ async function claimed(offer = 'latte-10off', body: Record<string, string> = { c
   return { phone, coupon, openid }
 }
 const walletAdds = async (couponId: string) =>
-  (await t.database.db.selectFrom('events').selectAll().where('coupon_id', '=', couponId).where('type', '=', 'wallet_add').execute())
-const row = (id: string) => t.database.db.selectFrom('coupons').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+  await t.database.db
+    .selectFrom('events')
+    .selectAll()
+    .where('coupon_id', '=', couponId)
+    .where('type', '=', 'wallet_add')
+    .execute()
+const row = (id: string) =>
+  t.database.db.selectFrom('coupons').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
 
 describe('the signed cardExt', () => {
   it('carries the coupon’s code, the user’s openid, a fresh timestamp and nonce, the channel, and WeChat’s signature', async () => {
@@ -30,8 +42,23 @@ describe('the signed cardExt', () => {
     const ext = JSON.parse(res.json.cardExt)
     expect(ext).toMatchObject({ code: coupon.code, openid, outer_str: 'share' })
     expect(ext.timestamp).toBe(String(t.clock.now()))
-    const ticket = (await t.database.db.selectFrom('wx_credentials').select('value').where('kind', '=', 'wx_card').executeTakeFirstOrThrow()).value!
-    expect(ext.signature).toBe(cardExtSignature({ apiTicket: ticket, timestamp: ext.timestamp, cardId: DEMO_CARD_ID, code: coupon.code, openid, nonceStr: ext.nonce_str }))
+    const ticket = (
+      await t.database.db
+        .selectFrom('wx_credentials')
+        .select('value')
+        .where('kind', '=', 'wx_card')
+        .executeTakeFirstOrThrow()
+    ).value!
+    expect(ext.signature).toBe(
+      cardExtSignature({
+        apiTicket: ticket,
+        timestamp: ext.timestamp,
+        cardId: DEMO_CARD_ID,
+        code: coupon.code,
+        openid,
+        nonceStr: ext.nonce_str,
+      }),
+    )
     const again = JSON.parse((await phone.get(`/api/coupons/${coupon.id}/card-ext`)).json.cardExt)
     expect(again.nonce_str).not.toBe(ext.nonce_str)
   })
@@ -57,7 +84,10 @@ describe('the signed cardExt', () => {
     expect(forged).toEqual({ ok: false, reason: 'fail_invalid_signature' })
     const other = new Phone(t.url)
     await other.login()
-    expect(await addToSandboxWallet(other, DEMO_CARD_ID, JSON.stringify(ext))).toEqual({ ok: false, reason: 'fail_openid_not_match' })
+    expect(await addToSandboxWallet(other, DEMO_CARD_ID, JSON.stringify(ext))).toEqual({
+      ok: false,
+      reason: 'fail_openid_not_match',
+    })
   })
 })
 
@@ -70,7 +100,9 @@ describe('recording a wallet add', () => {
     const res = await phone.post(`/api/coupons/${coupon.id}/wallet`, { encryptCode: added.list[0]!.code })
     expect(res.status).toBe(200)
     expect(res.json.coupon.inWallet).toBe(true)
-    expect((await phone.post(`/api/coupons/${coupon.id}/wallet`, { encryptCode: added.list[0]!.code })).status).toBe(200)
+    expect((await phone.post(`/api/coupons/${coupon.id}/wallet`, { encryptCode: added.list[0]!.code })).status).toBe(
+      200,
+    )
     // The user_get_card push arrives too; still one wallet add.
     await new Promise(r => setTimeout(r, 300))
     const events = await walletAdds(coupon.id)
@@ -87,7 +119,9 @@ describe('recording a wallet add', () => {
     const foreign = await a.phone.post(`/api/coupons/${a.coupon.id}/wallet`, { encryptCode: addedB.list[0]!.code })
     expect(foreign.status).toBe(409)
     expect(foreign.json.error.code).toBe('code_mismatch')
-    const garbage = await a.phone.post(`/api/coupons/${a.coupon.id}/wallet`, { encryptCode: 'bm90LWEtY29kZS1hdC1hbGwtMTIzNDU2Nzg5MA==' })
+    const garbage = await a.phone.post(`/api/coupons/${a.coupon.id}/wallet`, {
+      encryptCode: 'bm90LWEtY29kZS1hdC1hbGwtMTIzNDU2Nzg5MA==',
+    })
     expect(garbage.status).toBe(409)
     const notAdded = await a.phone.post(`/api/coupons/${a.coupon.id}/wallet`, {})
     expect(notAdded.status).toBe(409)
@@ -124,7 +158,16 @@ describe('recording a wallet add', () => {
     await planFault(t, 'push:user_get_card', 'fail', 1)
     const added = await addToSandboxWallet(phone, DEMO_CARD_ID, cardExt)
     if (!added.ok) throw new Error(added.reason)
-    await eventually(async () => (await t.database.db.selectFrom('sandbox_faults').select('remaining').where('target', '=', 'push:user_get_card').executeTakeFirstOrThrow()).remaining === 0)
+    await eventually(
+      async () =>
+        (
+          await t.database.db
+            .selectFrom('sandbox_faults')
+            .select('remaining')
+            .where('target', '=', 'push:user_get_card')
+            .executeTakeFirstOrThrow()
+        ).remaining === 0,
+    )
     expect((await row(coupon.id)).in_wallet).toBe(0)
 
     await planFault(t, '/card/code/decrypt', '-1', 1000)
@@ -154,7 +197,11 @@ describe('shutting down with a push still due', () => {
     // The push is due 50 ms after the add; the server closes before then.
     await own.close()
     await new Promise(r => setTimeout(r, 200))
-    const fault = await t.database.db.selectFrom('sandbox_faults').select('remaining').where('target', '=', 'push:user_get_card').executeTakeFirstOrThrow()
+    const fault = await t.database.db
+      .selectFrom('sandbox_faults')
+      .select('remaining')
+      .where('target', '=', 'push:user_get_card')
+      .executeTakeFirstOrThrow()
     expect(fault.remaining).toBe(1)
     expect((await row(coupon.id)).in_wallet).toBe(0)
     await fetch(`${t.url}/__wx/faults`, { method: 'DELETE' })

@@ -26,11 +26,16 @@ const creds = (t: TestApp) => new Credentials(t.database.db, clock, t.config.wx)
 
 describe('shared WeChat credentials', () => {
   it('fetches one token and one ticket for 50 concurrent page signatures across two servers', async () => {
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => {
-      const t = i % 2 ? a : b
-      return fetch(`${t.url}/api/jssdk/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url: `${t.url}/o/latte-10off` }) })
-        .then(r => r.status)
-    }))
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => {
+        const t = i % 2 ? a : b
+        return fetch(`${t.url}/api/jssdk/config`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ url: `${t.url}/o/latte-10off` }),
+        }).then(r => r.status)
+      }),
+    )
     expect(results.every(s => s === 200)).toBe(true)
     const calls = await wxCalls(a)
     expect(calls['/cgi-bin/stable_token']).toBe(1)
@@ -40,7 +45,9 @@ describe('shared WeChat credentials', () => {
   it('keeps the jsapi ticket and the card ticket apart, one fetch each, from two processes at once', async () => {
     const one = creds(a)
     const two = creds(b)
-    const got = await Promise.all(Array.from({ length: 40 }, (_, i) => (i % 2 ? one : two).get(i % 4 < 2 ? 'jsapi' : 'wx_card')))
+    const got = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => (i % 2 ? one : two).get(i % 4 < 2 ? 'jsapi' : 'wx_card')),
+    )
     const jsapi = new Set(got.filter((_, i) => i % 4 < 2))
     const card = new Set(got.filter((_, i) => i % 4 >= 2))
     expect(jsapi.size).toBe(1)
@@ -82,7 +89,9 @@ describe('shared WeChat credentials', () => {
   it('does not loop when WeChat keeps answering 40001', async () => {
     const client = new WxClient(creds(a), { apiBase: a.config.wx.apiBase })
     await planFault(a, '/cgi-bin/ticket/getticket', '40001', 5)
-    await expect(client.call('/cgi-bin/ticket/getticket', undefined, { type: 'jsapi' })).rejects.toMatchObject({ errcode: 40001 })
+    await expect(client.call('/cgi-bin/ticket/getticket', undefined, { type: 'jsapi' })).rejects.toMatchObject({
+      errcode: 40001,
+    })
     const calls = await wxCalls(a)
     expect(calls['/cgi-bin/stable_token']).toBe(2)
     expect(calls['/cgi-bin/ticket/getticket']).toBe(2)
@@ -101,7 +110,9 @@ describe('shared WeChat credentials', () => {
     const client = new WxClient(creds(a), { apiBase: a.config.wx.apiBase, timeoutMs: 300, deadlineMs: 1000 })
     await client.credentials.get('access_token')
     await planFault(a, '/cgi-bin/ticket/getticket', 'hang', 10)
-    const err = await client.call('/cgi-bin/ticket/getticket', undefined, { type: 'jsapi' }).catch((e: unknown) => e) as WeChatError
+    const err = (await client
+      .call('/cgi-bin/ticket/getticket', undefined, { type: 'jsapi' })
+      .catch((e: unknown) => e)) as WeChatError
     expect(err).toBeInstanceOf(WeChatError)
     expect(err.transient).toBe(true)
   })
@@ -129,15 +140,19 @@ describe('shared WeChat credentials', () => {
 
   it('never puts the secret or a token in an error message', async () => {
     const c = new Credentials(a.database.db, clock, { ...a.config.wx, appSecret: 'wrong-secret-value-123' })
-    const err = await c.get('access_token').catch((e: unknown) => e as Error) as Error
+    const err = (await c.get('access_token').catch((e: unknown) => e as Error)) as Error
     expect(err.message).toContain('40125')
     expect(err.message).not.toContain('wrong-secret-value-123')
   })
 })
 
 describe('the sandbox’s token rules', () => {
-  const classic = () => fetch(`${a.url}/__wx/api/cgi-bin/token?grant_type=client_credential&appid=${a.config.wx.appId}&secret=${a.config.wx.appSecret}`).then(r => r.json() as any)
-  const ticket = (token: string) => fetch(`${a.url}/__wx/api/cgi-bin/ticket/getticket?access_token=${token}&type=jsapi`).then(r => r.json() as any)
+  const classic = () =>
+    fetch(
+      `${a.url}/__wx/api/cgi-bin/token?grant_type=client_credential&appid=${a.config.wx.appId}&secret=${a.config.wx.appSecret}`,
+    ).then(r => r.json() as any)
+  const ticket = (token: string) =>
+    fetch(`${a.url}/__wx/api/cgi-bin/ticket/getticket?access_token=${token}&type=jsapi`).then(r => r.json() as any)
 
   it('keeps a superseded /cgi-bin/token token working for 5 minutes only', async () => {
     const old = (await classic()).access_token
@@ -150,7 +165,9 @@ describe('the sandbox’s token rules', () => {
 
   it('answers 40097 for an unknown ticket type', async () => {
     const token = (await classic()).access_token
-    const r = await fetch(`${a.url}/__wx/api/cgi-bin/ticket/getticket?access_token=${token}&type=nope`).then(r => r.json() as any)
+    const r = await fetch(`${a.url}/__wx/api/cgi-bin/ticket/getticket?access_token=${token}&type=nope`).then(
+      r => r.json() as any,
+    )
     expect(r.errcode).toBe(40097)
   })
 })

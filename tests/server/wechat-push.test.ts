@@ -11,20 +11,41 @@ let t: TestApp
 beforeAll(async () => {
   t = await startTestApp({
     env: { WX_AES_KEY: NEW_KEY, WX_AES_KEY_PREVIOUS: OLD_KEY },
-    pushHandlers: { user_get_card: async (_trx, e) => { handled.push(e) } },
+    pushHandlers: {
+      user_get_card: async (_trx, e) => {
+        handled.push(e)
+      },
+    },
   })
 })
-afterAll(async () => { await t.close() })
+afterAll(async () => {
+  await t.close()
+})
 
 let n = 0
 function event(overrides: Record<string, string | number> = {}) {
   n++
-  return { ToUserName: 'gh_fc0a06a20993', FromUserName: 'oZI8Fj040-be6rlDohc6gkoPOQTQ', CreateTime: t.clock.now() + n, MsgType: 'event', Event: 'user_get_card', CardId: 'pZI8Fjwsy5fVPRBeD78J4RmqVvBc', IsGiveByFriend: 0, UserCardCode: `22600985${String(n).padStart(4, '0')}`, OuterStr: 'share', ...overrides }
+  return {
+    ToUserName: 'gh_fc0a06a20993',
+    FromUserName: 'oZI8Fj040-be6rlDohc6gkoPOQTQ',
+    CreateTime: t.clock.now() + n,
+    MsgType: 'event',
+    Event: 'user_get_card',
+    CardId: 'pZI8Fjwsy5fVPRBeD78J4RmqVvBc',
+    IsGiveByFriend: 0,
+    UserCardCode: `22600985${String(n).padStart(4, '0')}`,
+    OuterStr: 'share',
+    ...overrides,
+  }
 }
 const cfg = (aesKey = NEW_KEY) => ({ appId: t.config.wx.appId, token: t.config.wx.token, aesKey, previousAesKey: null })
 
-async function push(sealed: { query: Record<string, string>, body: string }, contentType = 'text/xml') {
-  const res = await fetch(`${t.url}/wechat/push?${new URLSearchParams(sealed.query)}`, { method: 'POST', headers: { 'content-type': contentType }, body: sealed.body })
+async function push(sealed: { query: Record<string, string>; body: string }, contentType = 'text/xml') {
+  const res = await fetch(`${t.url}/wechat/push?${new URLSearchParams(sealed.query)}`, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: sealed.body,
+  })
   return { status: res.status, text: await res.text() }
 }
 const rows = async () => (await t.database.db.selectFrom('wx_push_events').selectAll().execute()).length
@@ -32,7 +53,9 @@ const rows = async () => (await t.database.db.selectFrom('wx_push_events').selec
 describe('WeChat server verification', () => {
   it('echoes echostr when the signature matches', async () => {
     const q = { timestamp: '1714037059', nonce: '486452656', echostr: 'hello123' }
-    const res = await fetch(`${t.url}/wechat/push?${new URLSearchParams({ ...q, signature: pushSignature([t.config.wx.token, q.timestamp, q.nonce]) })}`)
+    const res = await fetch(
+      `${t.url}/wechat/push?${new URLSearchParams({ ...q, signature: pushSignature([t.config.wx.token, q.timestamp, q.nonce]) })}`,
+    )
     expect(res.status).toBe(200)
     expect(await res.text()).toBe('hello123')
   })
@@ -54,19 +77,29 @@ describe('WeChat event push', () => {
 
   it('accepts a safe-mode push encrypted with the current key', async () => {
     const e = event()
-    expect((await push(sealPush(cfg(), e, { timestamp: t.clock.now(), nonce: '1002', safe: true }))).text).toBe('success')
+    expect((await push(sealPush(cfg(), e, { timestamp: t.clock.now(), nonce: '1002', safe: true }))).text).toBe(
+      'success',
+    )
     expect(handled.at(-1)!.UserCardCode).toBe(e.UserCardCode)
   })
 
   it('still accepts a push encrypted with the previous key after a rotation', async () => {
     const e = event()
-    expect((await push(sealPush(cfg(OLD_KEY), e, { timestamp: t.clock.now(), nonce: '1003', safe: true }))).text).toBe('success')
+    expect((await push(sealPush(cfg(OLD_KEY), e, { timestamp: t.clock.now(), nonce: '1003', safe: true }))).text).toBe(
+      'success',
+    )
     expect(handled.at(-1)!.UserCardCode).toBe(e.UserCardCode)
   })
 
   it('refuses a push encrypted with an unknown key, changing nothing', async () => {
     const before = await rows()
-    const res = await push(sealPush(cfg('0123456789abcdefghijklmnopqrstuvwxyzABCDEFG'), event(), { timestamp: t.clock.now(), nonce: '1004', safe: true }))
+    const res = await push(
+      sealPush(cfg('0123456789abcdefghijklmnopqrstuvwxyzABCDEFG'), event(), {
+        timestamp: t.clock.now(),
+        nonce: '1004',
+        safe: true,
+      }),
+    )
     expect(res.status).toBe(400)
     expect(await rows()).toBe(before)
   })
@@ -84,17 +117,25 @@ describe('WeChat event push', () => {
 
   it('refuses a push replayed outside the 5-minute window', async () => {
     const before = handled.length
-    expect((await push(sealPush(cfg(), event(), { timestamp: t.clock.now() - 301, nonce: '1007', safe: true }))).status).toBe(401)
-    expect((await push(sealPush(cfg(), event(), { timestamp: t.clock.now() + 301, nonce: '1008', safe: false }))).status).toBe(401)
+    expect(
+      (await push(sealPush(cfg(), event(), { timestamp: t.clock.now() - 301, nonce: '1007', safe: true }))).status,
+    ).toBe(401)
+    expect(
+      (await push(sealPush(cfg(), event(), { timestamp: t.clock.now() + 301, nonce: '1008', safe: false }))).status,
+    ).toBe(401)
     expect(handled.length).toBe(before)
   })
 
   it('handles a repeated event once and answers success both times', async () => {
     const e = event()
     const before = handled.length
-    expect((await push(sealPush(cfg(), e, { timestamp: t.clock.now(), nonce: '1009', safe: true }))).text).toBe('success')
+    expect((await push(sealPush(cfg(), e, { timestamp: t.clock.now(), nonce: '1009', safe: true }))).text).toBe(
+      'success',
+    )
     // WeChat's retry: same event, new nonce and signature.
-    expect((await push(sealPush(cfg(), e, { timestamp: t.clock.now(), nonce: '1010', safe: false }))).text).toBe('success')
+    expect((await push(sealPush(cfg(), e, { timestamp: t.clock.now(), nonce: '1010', safe: false }))).text).toBe(
+      'success',
+    )
     expect(handled.length).toBe(before + 1)
   })
 
@@ -114,26 +155,47 @@ describe('WeChat event push', () => {
   it('answers 400 to a safe-mode push whose Encrypt is garbage', async () => {
     const q = { timestamp: String(t.clock.now()), nonce: '1012' }
     const enc = 'bm90IGEgcmVhbCBjaXBoZXJ0ZXh0'
-    const query = { ...q, signature: pushSignature([t.config.wx.token, q.timestamp, q.nonce]), encrypt_type: 'aes', msg_signature: pushSignature([t.config.wx.token, q.timestamp, q.nonce, enc]) }
+    const query = {
+      ...q,
+      signature: pushSignature([t.config.wx.token, q.timestamp, q.nonce]),
+      encrypt_type: 'aes',
+      msg_signature: pushSignature([t.config.wx.token, q.timestamp, q.nonce, enc]),
+    }
     expect((await push({ query, body: `<xml><Encrypt><![CDATA[${enc}]]></Encrypt></xml>` })).status).toBe(400)
   })
 })
 
 describe('wx.config signing', () => {
-  const sign = (url: string) => fetch(`${t.url}/api/jssdk/config`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ url }) })
+  const sign = (url: string) =>
+    fetch(`${t.url}/api/jssdk/config`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url }),
+    })
 
   it('signs the page URL without its fragment, with the cached jsapi ticket', async () => {
     const res = await sign(`${t.url}/o/latte-10off?ch=share&ref=a#section`)
     expect(res.status).toBe(200)
-    const c = await res.json() as any
+    const c = (await res.json()) as any
     expect(c.appId).toBe(t.config.wx.appId)
-    const row = await t.database.db.selectFrom('wx_credentials').select('value').where('kind', '=', 'jsapi').executeTakeFirstOrThrow()
-    expect(c.signature).toBe(jssdkSignature({ jsapiTicket: row.value!, nonceStr: c.nonceStr, timestamp: String(c.timestamp), url: `${t.url}/o/latte-10off?ch=share&ref=a` }))
-    const again = await (await sign(`${t.url}/o/latte-10off`)).json() as any
+    const row = await t.database.db
+      .selectFrom('wx_credentials')
+      .select('value')
+      .where('kind', '=', 'jsapi')
+      .executeTakeFirstOrThrow()
+    expect(c.signature).toBe(
+      jssdkSignature({
+        jsapiTicket: row.value!,
+        nonceStr: c.nonceStr,
+        timestamp: String(c.timestamp),
+        url: `${t.url}/o/latte-10off?ch=share&ref=a`,
+      }),
+    )
+    const again = (await (await sign(`${t.url}/o/latte-10off`)).json()) as any
     expect(again.nonceStr).not.toBe(c.nonceStr)
   })
 
-  it.each(['https://evil.example/o/1', 'javascript:alert(1)', 'not a url', ''])('refuses to sign %s', async (url) => {
+  it.each(['https://evil.example/o/1', 'javascript:alert(1)', 'not a url', ''])('refuses to sign %s', async url => {
     const res = await sign(url)
     expect(res.status).toBe(400)
   })

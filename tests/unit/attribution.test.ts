@@ -4,7 +4,11 @@ import { attributionFrom } from '../../src/web/pages/consumer/attribution.ts'
 
 describe('attributionFrom', () => {
   it('keeps a valid channel, sharer and store', () => {
-    expect(attributionFrom({ ch: 'share', ref: 'u_Ab-12', store: 'nanjingxilu' })).toEqual({ ch: 'share', ref: 'u_Ab-12', store: 'nanjingxilu' })
+    expect(attributionFrom({ ch: 'share', ref: 'u_Ab-12', store: 'nanjingxilu' })).toEqual({
+      ch: 'share',
+      ref: 'u_Ab-12',
+      store: 'nanjingxilu',
+    })
   })
 
   it('returns nothing for an empty query', () => {

@@ -67,7 +67,7 @@ describe('makeCode', () => {
     expect(isWellFormedCode(code)).toBe(true)
   })
 
-  it.each([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])('never starts with 0 when the first random digit is %i', (first) => {
+  it.each([0, 1, 2, 3, 4, 5, 6, 7, 8, 9])('never starts with 0 when the first random digit is %i', first => {
     const code = makeCode(sequence(first, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5, 5))
     expect(code[0]).toMatch(/[1-9]/)
     expect(isWellFormedCode(code)).toBe(true)
@@ -93,7 +93,7 @@ describe('isWellFormedCode', () => {
     ['a letter in place of a digit', `${valid.slice(0, 5)}a${valid.slice(6)}`],
     ['spaces', groupCode(valid)],
     ['a leading minus sign', `-${valid.slice(1)}`],
-    ['full-width digits', valid.replace(/\d/g, d => String.fromCharCode(0xFF10 + Number(d)))],
+    ['full-width digits', valid.replace(/\d/g, d => String.fromCharCode(0xff10 + Number(d)))],
   ])('rejects a code with %s', (_label, code) => {
     expect(isWellFormedCode(code)).toBe(false)
   })

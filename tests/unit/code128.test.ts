@@ -16,7 +16,7 @@ const SPEC: Record<number, number[]> = {
 }
 
 /** Splits the widths into 6-element symbols plus the 7-element stop. */
-function symbols(widths: number[]): { data: number[][], stop: number[] } {
+function symbols(widths: number[]): { data: number[][]; stop: number[] } {
   const body = widths.slice(0, -7)
   const data: number[][] = []
   for (let i = 0; i < body.length; i += 6) data.push(body.slice(i, i + 6))
@@ -50,7 +50,7 @@ describe('code128C', () => {
 
   it.each(['00', '1234', '99', '1234567890123456', '0000000000000000', '9999999999999999', '5724018836190027'])(
     'gives %s 6 widths per symbol plus 7 for the stop, 11 modules each and 13 for the stop',
-    (digits) => {
+    digits => {
       const widths = code128C(digits)
       const n = digits.length
       expect(widths).toHaveLength(6 * (2 + n / 2) + 7)
@@ -84,20 +84,28 @@ describe('code128C', () => {
     ['12', 12],
     ['34', 34],
     ['99', 99],
-  ])('encodes the digit pair %s with the specification\'s pattern for %i', (digits, value) => {
+  ])("encodes the digit pair %s with the specification's pattern for %i", (digits, value) => {
     expect(symbols(code128C(digits)).data[1]).toEqual(SPEC[value])
   })
 
-  it.each(['1234', '1234567890123456', '9999999999999999', '0000000000000001', '8008008008008008', '4711', '0102030405'])(
-    'decodes %s back to its digit pairs with a correct mod-103 checksum',
-    (digits) => {
-      const { data } = symbols(code128C(digits))
-      const values = data.slice(1).map(s => table.get(s.join('')))
-      const pairs = values.slice(0, -1).map(v => String(v).padStart(2, '0')).join('')
-      expect(pairs).toBe(digits)
-      expect(values.at(-1)).toBe(expectedChecksum(digits))
-    },
-  )
+  it.each([
+    '1234',
+    '1234567890123456',
+    '9999999999999999',
+    '0000000000000001',
+    '8008008008008008',
+    '4711',
+    '0102030405',
+  ])('decodes %s back to its digit pairs with a correct mod-103 checksum', digits => {
+    const { data } = symbols(code128C(digits))
+    const values = data.slice(1).map(s => table.get(s.join('')))
+    const pairs = values
+      .slice(0, -1)
+      .map(v => String(v).padStart(2, '0'))
+      .join('')
+    expect(pairs).toBe(digits)
+    expect(values.at(-1)).toBe(expectedChecksum(digits))
+  })
 
   it('encodes checksums of 100 to 102 with their own patterns', () => {
     const hit = new Set<number>()

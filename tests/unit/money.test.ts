@@ -52,13 +52,41 @@ function offer(over: Partial<OfferValueInput>): OfferValueInput {
 
 describe('offerValueLabel', () => {
   it.each([
-    ['cash with a threshold', offer({ kind: 'cash', valueFen: 1000, thresholdFen: 5000 }), { main: '¥10', condition: '满50可用', summary: '满50减10' }],
-    ['cash without a threshold', offer({ kind: 'cash', valueFen: 1000, thresholdFen: 0 }), { main: '¥10', condition: '无门槛', summary: '无门槛减10' }],
-    ['cash with fen amounts', offer({ kind: 'cash', valueFen: 550, thresholdFen: 2990 }), { main: '¥5.5', condition: '满29.9可用', summary: '满29.9减5.5' }],
-    ['a discount without a threshold', offer({ kind: 'discount', valueFen: 0, discountPercent: 88 }), { main: '8.8折', condition: '无门槛', summary: '无门槛8.8折' }],
-    ['a discount with a threshold', offer({ kind: 'discount', valueFen: 0, thresholdFen: 10_000, discountPercent: 88 }), { main: '8.8折', condition: '满100可用', summary: '满100享8.8折' }],
-    ['a whole-number discount', offer({ kind: 'discount', valueFen: 0, discountPercent: 80 }), { main: '8折', condition: '无门槛', summary: '无门槛8折' }],
-    ['a gift', offer({ kind: 'gift', valueFen: 0, giftName: '手工曲奇一份' }), { main: '赠品', condition: '手工曲奇一份', summary: '赠手工曲奇一份' }],
+    [
+      'cash with a threshold',
+      offer({ kind: 'cash', valueFen: 1000, thresholdFen: 5000 }),
+      { main: '¥10', condition: '满50可用', summary: '满50减10' },
+    ],
+    [
+      'cash without a threshold',
+      offer({ kind: 'cash', valueFen: 1000, thresholdFen: 0 }),
+      { main: '¥10', condition: '无门槛', summary: '无门槛减10' },
+    ],
+    [
+      'cash with fen amounts',
+      offer({ kind: 'cash', valueFen: 550, thresholdFen: 2990 }),
+      { main: '¥5.5', condition: '满29.9可用', summary: '满29.9减5.5' },
+    ],
+    [
+      'a discount without a threshold',
+      offer({ kind: 'discount', valueFen: 0, discountPercent: 88 }),
+      { main: '8.8折', condition: '无门槛', summary: '无门槛8.8折' },
+    ],
+    [
+      'a discount with a threshold',
+      offer({ kind: 'discount', valueFen: 0, thresholdFen: 10_000, discountPercent: 88 }),
+      { main: '8.8折', condition: '满100可用', summary: '满100享8.8折' },
+    ],
+    [
+      'a whole-number discount',
+      offer({ kind: 'discount', valueFen: 0, discountPercent: 80 }),
+      { main: '8折', condition: '无门槛', summary: '无门槛8折' },
+    ],
+    [
+      'a gift',
+      offer({ kind: 'gift', valueFen: 0, giftName: '手工曲奇一份' }),
+      { main: '赠品', condition: '手工曲奇一份', summary: '赠手工曲奇一份' },
+    ],
   ])('labels %s', (_label, input, expected) => {
     expect(offerValueLabel(input)).toEqual(expected)
   })

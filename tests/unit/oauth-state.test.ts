@@ -66,7 +66,7 @@ describe('safeReturnPath', () => {
     '/%2e//evil.com',
     '/%2F%2Fevil.com',
     '/ /evil.com',
-  ])('never turns %j into a path that redirects off the site', (value) => {
+  ])('never turns %j into a path that redirects off the site', value => {
     const path = safeReturnPath(value, ORIGIN)
     if (path === null) return
     expect(path).toMatch(/^\/(?![/\\])/)

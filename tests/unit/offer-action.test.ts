@@ -33,23 +33,51 @@ describe('offerAction', () => {
   it.each([
     ['a live offer with stock, logged in', offer(), true, { kind: 'claim' }],
     ['a live offer with stock, logged out', offer(), false, { kind: 'claim' }],
-    ['a live offer the user claimed fewer times than the limit', offer({ perUserLimit: 3, claimedByMe: 2 }), true, { kind: 'claim' }],
-    ['a live offer the user claimed up to the limit', offer({ perUserLimit: 1, claimedByMe: 1 }), true, { kind: 'mine' }],
-    ['a live offer the user claimed beyond the limit', offer({ perUserLimit: 2, claimedByMe: 3 }), true, { kind: 'mine' }],
+    [
+      'a live offer the user claimed fewer times than the limit',
+      offer({ perUserLimit: 3, claimedByMe: 2 }),
+      true,
+      { kind: 'claim' },
+    ],
+    [
+      'a live offer the user claimed up to the limit',
+      offer({ perUserLimit: 1, claimedByMe: 1 }),
+      true,
+      { kind: 'mine' },
+    ],
+    [
+      'a live offer the user claimed beyond the limit',
+      offer({ perUserLimit: 2, claimedByMe: 3 }),
+      true,
+      { kind: 'mine' },
+    ],
     ['a sold-out offer the user holds', offer({ stockLeft: 0, claimedByMe: 1 }), true, { kind: 'mine' }],
     ['a sold-out offer the user does not hold', offer({ stockLeft: 0 }), true, { kind: 'closed', reason: 'sold_out' }],
     ['a sold-out offer, logged out', offer({ stockLeft: 0 }), false, { kind: 'closed', reason: 'sold_out' }],
     ['an ended offer', offer({ phase: 'ended' }), true, { kind: 'closed', reason: 'ended' }],
-    ['an ended offer the user holds', offer({ phase: 'ended', claimedByMe: 1 }), true, { kind: 'closed', reason: 'ended' }],
-    ['an ended offer that is sold out', offer({ phase: 'ended', stockLeft: 0 }), false, { kind: 'closed', reason: 'ended' }],
+    [
+      'an ended offer the user holds',
+      offer({ phase: 'ended', claimedByMe: 1 }),
+      true,
+      { kind: 'closed', reason: 'ended' },
+    ],
+    [
+      'an ended offer that is sold out',
+      offer({ phase: 'ended', stockLeft: 0 }),
+      false,
+      { kind: 'closed', reason: 'ended' },
+    ],
   ] as const)('shows %s as %j', (_label, o, loggedIn, expected) => {
     expect(offerAction(o, loggedIn)).toEqual(expected)
   })
 
   it('says when an upcoming offer opens, in China time', () => {
     // 02:00 UTC is 10:00 in China.
-    expect(offerAction(offer({ phase: 'upcoming', startsAt: '2026-12-01T02:00:00.000Z' }), false))
-      .toEqual({ kind: 'closed', reason: 'upcoming', startsAt: '12-01 10:00' })
+    expect(offerAction(offer({ phase: 'upcoming', startsAt: '2026-12-01T02:00:00.000Z' }), false)).toEqual({
+      kind: 'closed',
+      reason: 'upcoming',
+      startsAt: '12-01 10:00',
+    })
   })
 
   it('shows an upcoming offer as closed even to a logged-in user with stock left', () => {

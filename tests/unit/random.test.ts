@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { newId, randomDigit, randomToken } from '../../src/server/random.ts'
 
 describe('randomToken', () => {
-  it.each([1, 16, 24, 32, 128, 500])('has length %i and only letters and digits', (n) => {
+  it.each([1, 16, 24, 32, 128, 500])('has length %i and only letters and digits', n => {
     const token = randomToken(n)
     expect(token).toHaveLength(n)
     expect(token).toMatch(/^[A-Za-z0-9]+$/)

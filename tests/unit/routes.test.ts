@@ -5,9 +5,12 @@ const id64 = 'a'.repeat(64)
 const id65 = 'a'.repeat(65)
 
 describe('isLandingPath', () => {
-  it.each(['/', '/o/x', '/o/latte-10off', '/o/x/', '/s/x', '/s/nanjingxilu', `/s/${id64}`])('treats %s as a landing page', (path) => {
-    expect(isLandingPath(path)).toBe(true)
-  })
+  it.each(['/', '/o/x', '/o/latte-10off', '/o/x/', '/s/x', '/s/nanjingxilu', `/s/${id64}`])(
+    'treats %s as a landing page',
+    path => {
+      expect(isLandingPath(path)).toBe(true)
+    },
+  )
 
   it.each([
     '/me/coupons',
@@ -20,13 +23,15 @@ describe('isLandingPath', () => {
     '/assets/x.js',
     '/x/abc',
     '',
-  ])('does not treat %s as a landing page', (path) => {
+  ])('does not treat %s as a landing page', path => {
     expect(isLandingPath(path)).toBe(false)
   })
 })
 
 describe('loginPath', () => {
   it('sends the browser to the login route with the return path encoded', () => {
-    expect(loginPath('/o/latte-10off?ch=share&claim=1')).toBe('/auth/wechat/login?return=%2Fo%2Flatte-10off%3Fch%3Dshare%26claim%3D1')
+    expect(loginPath('/o/latte-10off?ch=share&claim=1')).toBe(
+      '/auth/wechat/login?return=%2Fo%2Flatte-10off%3Fch%3Dshare%26claim%3D1',
+    )
   })
 })

@@ -48,10 +48,11 @@ describe('sealSession / openSession', () => {
   it('rejects a token whose mac was changed in any character', () => {
     const token = sealSession(payload, SECRET)
     const dot = token.indexOf('.')
-    for (let i = dot + 1; i < token.length; i++) expect(openSession(flip(token, i), SECRET, NOW), `mac char ${i}`).toBeNull()
+    for (let i = dot + 1; i < token.length; i++)
+      expect(openSession(flip(token, i), SECRET, NOW), `mac char ${i}`).toBeNull()
   })
 
-  it('rejects a token that swaps in another user\'s body under the original mac', () => {
+  it("rejects a token that swaps in another user's body under the original mac", () => {
     const mine = sealSession(payload, SECRET)
     const forgedBody = Buffer.from(JSON.stringify({ uid: 'u_admin', exp: payload.exp })).toString('base64url')
     expect(openSession(`${forgedBody}.${mine.split('.')[1]}`, SECRET, NOW)).toBeNull()

@@ -34,13 +34,13 @@ describe('offerPhase', () => {
 describe('couponWindow', () => {
   const claimedAt = china('2026-12-05T15:30:00')
 
-  it('uses the offer\'s fixed dates whenever the coupon was claimed', () => {
+  it("uses the offer's fixed dates whenever the coupon was claimed", () => {
     const validity = { type: 'fixed' as const, from: china('2026-12-01T00:00:00'), to: china('2027-01-01T00:00:00') }
     expect(couponWindow(validity, claimedAt)).toEqual({ from: validity.from, to: validity.to })
     expect(couponWindow(validity, claimedAt + 3 * DAY)).toEqual({ from: validity.from, to: validity.to })
   })
 
-  it.each([1, 7, 30])('opens a relative window of %i days at the moment of claiming', (days) => {
+  it.each([1, 7, 30])('opens a relative window of %i days at the moment of claiming', days => {
     expect(couponWindow({ type: 'relative', days }, claimedAt)).toEqual({ from: claimedAt, to: claimedAt + days * DAY })
   })
 })
@@ -54,7 +54,12 @@ describe('couponStatus', () => {
     ['expired exactly at validTo', { redeemedAt: null, validTo }, validTo, 'expired'],
     ['expired after validTo', { redeemedAt: null, validTo }, validTo + DAY, 'expired'],
     ['redeemed while still valid', { redeemedAt: validTo - 2 * DAY, validTo }, validTo - DAY, 'redeemed'],
-    ['redeemed, not expired, once the window has passed', { redeemedAt: validTo - 2 * DAY, validTo }, validTo + DAY, 'redeemed'],
+    [
+      'redeemed, not expired, once the window has passed',
+      { redeemedAt: validTo - 2 * DAY, validTo },
+      validTo + DAY,
+      'redeemed',
+    ],
     ['redeemed even when redeemedAt is 0', { redeemedAt: 0, validTo }, validTo + DAY, 'redeemed'],
   ] as const)('is %s', (_label, coupon, now, status) => {
     expect(couponStatus(coupon, now)).toBe(status)
@@ -72,7 +77,7 @@ describe('formatDate', () => {
     expect(formatDate(china(local))).toBe(expected)
   })
 
-  it('uses China\'s date, not UTC\'s: 16:00 UTC is already the next day in China', () => {
+  it("uses China's date, not UTC's: 16:00 UTC is already the next day in China", () => {
     expect(formatDate(Date.parse('2026-11-30T16:00:00Z') / 1000)).toBe('2026.12.01')
     expect(formatDate(Date.parse('2026-11-30T15:59:59Z') / 1000)).toBe('2026.11.30')
   })
@@ -100,23 +105,40 @@ describe('formatDateTime', () => {
 
 describe('formatRange', () => {
   it.each([
-    ['a month, with the exclusive end shown as the day before', '2026-12-01T00:00:00', '2027-01-01T00:00:00', '2026.12.01–12.31'],
+    [
+      'a month, with the exclusive end shown as the day before',
+      '2026-12-01T00:00:00',
+      '2027-01-01T00:00:00',
+      '2026.12.01–12.31',
+    ],
     ['a range ending mid-day, including that day', '2026-12-01T00:00:00', '2026-12-15T18:00:00', '2026.12.01–12.15'],
     ['a single day', '2026-12-01T00:00:00', '2026-12-02T00:00:00', '2026.12.01–12.01'],
-    ['a range across a new year, keeping the end\'s year', '2026-12-15T00:00:00', '2027-01-16T00:00:00', '2026.12.15–2027.01.15'],
-    ['a range ending one second into the new year', '2026-12-01T00:00:00', '2027-01-01T00:00:01', '2026.12.01–2027.01.01'],
+    [
+      "a range across a new year, keeping the end's year",
+      '2026-12-15T00:00:00',
+      '2027-01-16T00:00:00',
+      '2026.12.15–2027.01.15',
+    ],
+    [
+      'a range ending one second into the new year',
+      '2026-12-01T00:00:00',
+      '2027-01-01T00:00:01',
+      '2026.12.01–2027.01.01',
+    ],
   ])('formats %s', (_label, from, to, expected) => {
     expect(formatRange(china(from), china(to))).toBe(expected)
   })
 })
 
 describe('validityLabel', () => {
-  it.each([1, 7, 30])('says a relative validity of %i days is valid for that many days after claiming', (days) => {
+  it.each([1, 7, 30])('says a relative validity of %i days is valid for that many days after claiming', days => {
     expect(validityLabel({ type: 'relative', days })).toBe(`领取后${days}天内有效`)
   })
 
   it('shows a fixed validity as its date range', () => {
-    expect(validityLabel({ type: 'fixed', from: china('2026-12-01T00:00:00'), to: china('2027-01-01T00:00:00') })).toBe('2026.12.01–12.31')
+    expect(validityLabel({ type: 'fixed', from: china('2026-12-01T00:00:00'), to: china('2027-01-01T00:00:00') })).toBe(
+      '2026.12.01–12.31',
+    )
   })
 })
 

@@ -5,18 +5,53 @@ import { type WalletAttempt, walletPath, type WalletPathInput } from '../../src/
 
 const available = { status: 'available' as const, inWallet: false }
 const none: WalletAttempt = { kind: 'none' }
-const row = (inWeChat: boolean, offerHasCard: boolean, coupon: WalletPathInput['coupon'], last: WalletAttempt = none): WalletPathInput => ({ inWeChat, offerHasCard, coupon, last })
+const row = (
+  inWeChat: boolean,
+  offerHasCard: boolean,
+  coupon: WalletPathInput['coupon'],
+  last: WalletAttempt = none,
+): WalletPathInput => ({ inWeChat, offerHasCard, coupon, last })
 
 describe('which custody path a coupon page offers', () => {
   it.each([
     ['in WeChat, a card offer, not yet added', row(true, true, available), 'add', false, null],
     ['in WeChat while adding', row(true, true, available, { kind: 'adding' }), 'add', true, null],
     ['in WeChat after a cancel', row(true, true, available, { kind: 'cancelled' }), 'add', false, '已取消'],
-    ['in WeChat after a failure worth retrying', row(true, true, available, { kind: 'failed', failure: { message: '微信接口初始化失败，请稍后重试', next: 'retry' } }), 'add', false, '初始化失败'],
-    ['in WeChat when the account lacks the permission', row(true, true, available, { kind: 'failed', failure: { message: '商家暂未开通微信卡包', next: 'open_in_wechat' } }), 'none', false, '暂未开通'],
-    ['on an old WeChat without addCard', row(true, true, available, { kind: 'unsupported' }), 'none', false, '版本不支持'],
+    [
+      'in WeChat after a failure worth retrying',
+      row(true, true, available, {
+        kind: 'failed',
+        failure: { message: '微信接口初始化失败，请稍后重试', next: 'retry' },
+      }),
+      'add',
+      false,
+      '初始化失败',
+    ],
+    [
+      'in WeChat when the account lacks the permission',
+      row(true, true, available, {
+        kind: 'failed',
+        failure: { message: '商家暂未开通微信卡包', next: 'open_in_wechat' },
+      }),
+      'none',
+      false,
+      '暂未开通',
+    ],
+    [
+      'on an old WeChat without addCard',
+      row(true, true, available, { kind: 'unsupported' }),
+      'none',
+      false,
+      '版本不支持',
+    ],
     ['in WeChat, already in the wallet', row(true, true, { status: 'available', inWallet: true }), 'view', false, null],
-    ['outside WeChat, already in the wallet', row(false, true, { status: 'available', inWallet: true }), 'none', false, '已在微信卡包'],
+    [
+      'outside WeChat, already in the wallet',
+      row(false, true, { status: 'available', inWallet: true }),
+      'none',
+      false,
+      '已在微信卡包',
+    ],
     ['outside WeChat, a card offer', row(false, true, available), 'none', false, '在微信中打开'],
     ['an H5-only offer in WeChat', row(true, false, available), 'none', false, null],
     ['an H5-only offer outside WeChat', row(false, false, available), 'none', false, null],
@@ -35,7 +70,8 @@ describe('the URL wx.config signs', () => {
   const landing = 'https://shop.example/o/1?ch=share'
   const now = 'https://shop.example/me/coupons/9#top'
   it('is the landing URL on iOS', () => expect(signingUrl('ios', landing, now)).toBe(landing))
-  it('is the current URL without its fragment on Android', () => expect(signingUrl('android', landing, now)).toBe('https://shop.example/me/coupons/9'))
+  it('is the current URL without its fragment on Android', () =>
+    expect(signingUrl('android', landing, now)).toBe('https://shop.example/me/coupons/9'))
 })
 
 describe('WeChat failures in words', () => {

@@ -8,22 +8,33 @@ const vectors = JSON.parse(readFileSync('tests/fixtures/wechat-vectors.json', 'u
 
 describe('wx.config signature', () => {
   const v = vectors.jssdk_signature[0]
-  const input = { jsapiTicket: v.input.jsapi_ticket, nonceStr: v.input.noncestr, timestamp: v.input.timestamp, url: v.input.url }
+  const input = {
+    jsapiTicket: v.input.jsapi_ticket,
+    nonceStr: v.input.noncestr,
+    timestamp: v.input.timestamp,
+    url: v.input.url,
+  }
   it('matches the official example', () => {
     expect(jssdkSignature(input)).toBe(v.expected_signature)
   })
-  it.each(['jsapiTicket', 'nonceStr', 'timestamp', 'url'] as const)('changes when %s is tampered with', (k) => {
+  it.each(['jsapiTicket', 'nonceStr', 'timestamp', 'url'] as const)('changes when %s is tampered with', k => {
     expect(jssdkSignature({ ...input, [k]: `${input[k]}x` })).not.toBe(v.expected_signature)
   })
 })
 
 describe('cardExt signature', () => {
   const v = vectors.card_signature[0]
-  const input = { apiTicket: v.input.api_ticket, timestamp: v.input.timestamp, cardId: v.input.card_id, code: v.input.code, nonceStr: v.input.nonce_str }
+  const input = {
+    apiTicket: v.input.api_ticket,
+    timestamp: v.input.timestamp,
+    cardId: v.input.card_id,
+    code: v.input.code,
+    nonceStr: v.input.nonce_str,
+  }
   it('matches the official example', () => {
     expect(cardExtSignature(input)).toBe(v.expected_signature)
   })
-  it.each(['apiTicket', 'timestamp', 'cardId', 'code', 'nonceStr'] as const)('changes when %s is tampered with', (k) => {
+  it.each(['apiTicket', 'timestamp', 'cardId', 'code', 'nonceStr'] as const)('changes when %s is tampered with', k => {
     expect(cardExtSignature({ ...input, [k]: `${input[k]}9` })).not.toBe(v.expected_signature)
   })
   it('signs the openid too when the card is bound to one', () => {

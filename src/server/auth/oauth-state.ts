@@ -23,38 +23,51 @@ export function safeReturnPath(value: string, origin: string): string | null {
     // which a browser reads as another host. Judge the path as it will be sent, not as it came.
     if (url.origin !== origin || url.pathname.startsWith('//') || url.pathname.includes('\\')) return null
     return url.pathname + url.search
-  }
-  catch {
+  } catch {
     return null
   }
 }
 
-export async function createState(db: Db, input: { returnPath: string, scope: string, attempt: number }, now: number): Promise<string> {
+export async function createState(
+  db: Db,
+  input: { returnPath: string; scope: string; attempt: number },
+  now: number,
+): Promise<string> {
   const token = randomToken(24)
-  await db.insertInto('oauth_states').values({
-    token,
-    return_path: input.returnPath,
-    scope: input.scope,
-    attempt: input.attempt,
-    created_at: now,
-    expires_at: now + STATE_TTL,
-    used_at: null,
-  }).execute()
+  await db
+    .insertInto('oauth_states')
+    .values({
+      token,
+      return_path: input.returnPath,
+      scope: input.scope,
+      attempt: input.attempt,
+      created_at: now,
+      expires_at: now + STATE_TTL,
+      used_at: null,
+    })
+    .execute()
   // Old records are useless after they expire; sweep a few on each login.
-  await db.deleteFrom('oauth_states').where('expires_at', '<', now - 86_400).execute()
+  await db
+    .deleteFrom('oauth_states')
+    .where('expires_at', '<', now - 86_400)
+    .execute()
   return token
 }
 
 export type StateLookup =
-  | { kind: 'fresh', returnPath: string, scope: string, attempt: number }
-  | { kind: 'used' | 'expired', returnPath: string, scope: string, attempt: number }
+  | { kind: 'fresh'; returnPath: string; scope: string; attempt: number }
+  | { kind: 'used' | 'expired'; returnPath: string; scope: string; attempt: number }
   | { kind: 'unknown' }
 
 /** Marks the record used in one conditional update, so a replayed callback can't use it twice. */
 export async function consumeState(db: Db, token: string, now: number): Promise<StateLookup> {
   if (!isStateToken(token)) return { kind: 'unknown' }
-  const claimed = await db.updateTable('oauth_states').set({ used_at: now })
-    .where('token', '=', token).where('used_at', 'is', null).where('expires_at', '>', now)
+  const claimed = await db
+    .updateTable('oauth_states')
+    .set({ used_at: now })
+    .where('token', '=', token)
+    .where('used_at', 'is', null)
+    .where('expires_at', '>', now)
     .executeTakeFirst()
   const row = await db.selectFrom('oauth_states').selectAll().where('token', '=', token).executeTakeFirst()
   if (!row) return { kind: 'unknown' }

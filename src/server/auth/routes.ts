@@ -21,12 +21,21 @@ export function authRoutes(app: FastifyInstance, deps: Deps): void {
 
   async function startLogin(reply: FastifyReply, returnPath: string, scope: OAuthScope, attempt: number) {
     const state = await createState(db, { returnPath, scope, attempt }, clock.now())
-    reply.setCookie(STATE_COOKIE, state, { path: '/auth/wechat', httpOnly: true, sameSite: 'lax', secure: config.publicUrl.startsWith('https:'), maxAge: STATE_TTL })
+    reply.setCookie(STATE_COOKIE, state, {
+      path: '/auth/wechat',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.publicUrl.startsWith('https:'),
+      maxAge: STATE_TTL,
+    })
     return reply.redirect(authorizeUrl(config.wx, redirectUri, scope, state), 302)
   }
 
   function page(reply: FastifyReply, status: number, title: string, message: string, href = '/') {
-    return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store')
+    return reply
+      .status(status)
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
       .send(messagePage({ title, message, actions: [{ label: '重新进入', href }] }))
   }
 
@@ -50,7 +59,8 @@ export function authRoutes(app: FastifyInstance, deps: Deps): void {
     reply.clearCookie(STATE_COOKIE, { path: '/auth/wechat' })
     if (!q.state) return page(reply, 400, '登录链接无效', '这个登录链接不完整，请返回重新进入页面。')
     // A cookie that survived must match: someone else's callback link can't log this browser in.
-    if (cookieState && cookieState !== q.state) return page(reply, 403, '登录链接无效', '登录状态不一致，请重新进入页面。')
+    if (cookieState && cookieState !== q.state)
+      return page(reply, 403, '登录链接无效', '登录状态不一致，请重新进入页面。')
     const s = await consumeState(db, q.state, clock.now())
     if (s.kind === 'unknown') return page(reply, 400, '登录链接无效', '这个登录链接无效或已被篡改，请重新进入页面。')
     if (s.kind !== 'fresh') return recover(request, reply, s)
@@ -60,9 +70,11 @@ export function authRoutes(app: FastifyInstance, deps: Deps): void {
     let login: CodeExchange
     try {
       login = await exchangeCode(config.wx, q.code)
-    }
-    catch (err) {
-      if (err instanceof WeChatError && [errcodes.invalidCode, errcodes.codeUsed, 42003].includes(err.errcode as never)) {
+    } catch (err) {
+      if (
+        err instanceof WeChatError &&
+        [errcodes.invalidCode, errcodes.codeUsed, 42003].includes(err.errcode as never)
+      ) {
         request.log.info({ errcode: err.errcode }, 'oauth code refused; recovering')
         return recover(request, reply, s)
       }
@@ -73,9 +85,12 @@ export function authRoutes(app: FastifyInstance, deps: Deps): void {
     if (login.scope.includes('snsapi_userinfo') && !login.isSnapshot) {
       try {
         const info = await fetchUserInfo(config.wx, login.accessToken, login.openid)
-        await db.updateTable('users').set({ nickname: info.nickname, avatar_url: info.headimgurl || null }).where('id', '=', user.id).execute()
-      }
-      catch (err) {
+        await db
+          .updateTable('users')
+          .set({ nickname: info.nickname, avatar_url: info.headimgurl || null })
+          .where('id', '=', user.id)
+          .execute()
+      } catch (err) {
         // The profile is a nicety; the login stands without it.
         request.log.warn({ err }, 'userinfo fetch failed')
       }
@@ -89,7 +104,7 @@ export function authRoutes(app: FastifyInstance, deps: Deps): void {
     return reply.status(204).send()
   })
 
-  app.get('/api/me', async (request) => {
+  app.get('/api/me', async request => {
     const user = await sessionUser(deps, request)
     if (!user) throw new AppError('unauthenticated', '未登录', { loginUrl: loginPath('/') })
     return { user: userDto(user) }

@@ -4,7 +4,10 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
 
-export interface SessionPayload { uid: string, exp: number }
+export interface SessionPayload {
+  uid: string
+  exp: number
+}
 
 export const SESSION_COOKIE = 'kq_sid'
 export const SESSION_TTL = 30 * 86_400
@@ -31,8 +34,7 @@ export function openSession(token: string | undefined, secret: string, now: numb
     const p = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as SessionPayload
     if (typeof p.uid !== 'string' || typeof p.exp !== 'number' || p.exp <= now) return null
     return p
-  }
-  catch {
+  } catch {
     return null
   }
 }

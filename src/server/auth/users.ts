@@ -10,9 +10,22 @@ import { openSession, sealSession, SESSION_COOKIE, SESSION_TTL } from './session
 
 export type UserRow = UsersTable
 
-export async function upsertUser(db: Db, input: { openid: string, isSnapshot: boolean }, now: number): Promise<UserRow> {
-  await db.insertInto('users')
-    .values({ id: newId(), openid: input.openid, nickname: null, avatar_url: null, is_snapshot: input.isSnapshot ? 1 : 0, created_at: now, last_login_at: now })
+export async function upsertUser(
+  db: Db,
+  input: { openid: string; isSnapshot: boolean },
+  now: number,
+): Promise<UserRow> {
+  await db
+    .insertInto('users')
+    .values({
+      id: newId(),
+      openid: input.openid,
+      nickname: null,
+      avatar_url: null,
+      is_snapshot: input.isSnapshot ? 1 : 0,
+      created_at: now,
+      last_login_at: now,
+    })
     .onConflict(oc => oc.column('openid').doUpdateSet({ last_login_at: now, is_snapshot: input.isSnapshot ? 1 : 0 }))
     .execute()
   return db.selectFrom('users').selectAll().where('openid', '=', input.openid).executeTakeFirstOrThrow()
@@ -30,7 +43,12 @@ export function sessionUser(deps: Deps, request: FastifyRequest): Promise<UserRo
   if (!found) {
     const session = openSession(request.cookies[SESSION_COOKIE], deps.config.sessionSecret, deps.clock.now())
     found = session
-      ? deps.db.selectFrom('users').selectAll().where('id', '=', session.uid).executeTakeFirst().then(u => u ?? null)
+      ? deps.db
+          .selectFrom('users')
+          .selectAll()
+          .where('id', '=', session.uid)
+          .executeTakeFirst()
+          .then(u => u ?? null)
       : Promise.resolve(null)
     cache.set(request, found)
   }

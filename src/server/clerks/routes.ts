@@ -10,7 +10,16 @@ import { messagePage } from '../http/page.ts'
 import { iso } from '../offers/service.ts'
 import { acceptInvite, clerkStores, createInvite, listClerks, maskName, revokeClerk } from './service.ts'
 
-const inviteBody = z.object({ ttlMinutes: z.number().int().min(5).max(7 * 24 * 60).default(24 * 60) }).strict()
+const inviteBody = z
+  .object({
+    ttlMinutes: z
+      .number()
+      .int()
+      .min(5)
+      .max(7 * 24 * 60)
+      .default(24 * 60),
+  })
+  .strict()
 const joinQuery = z.object({ invite: z.string().max(64) }).strict()
 
 /** Admin routes take the ADMIN_TOKEN as a bearer token, compared in constant time. */
@@ -20,7 +29,8 @@ function requireAdmin(deps: Deps, request: FastifyRequest): void {
   const given = /^Bearer (.+)$/.exec(String(request.headers.authorization ?? ''))?.[1] ?? ''
   const a = Buffer.from(given)
   const b = Buffer.from(expected)
-  if (a.length !== b.length || !timingSafeEqual(a, b)) throw new AppError('unauthenticated', 'a valid admin bearer token is required')
+  if (a.length !== b.length || !timingSafeEqual(a, b))
+    throw new AppError('unauthenticated', 'a valid admin bearer token is required')
 }
 
 export function clerkRoutes(app: FastifyInstance, deps: Deps): void {
@@ -31,45 +41,65 @@ export function clerkRoutes(app: FastifyInstance, deps: Deps): void {
     const { storeId } = parse(storeParams, request.params, 'params')
     const { ttlMinutes } = parse(inviteBody, request.body ?? {}, 'body')
     const invite = await createInvite(db, storeId, ttlMinutes * 60, clock.now())
-    return reply.status(201).send({ url: `${config.publicUrl}/clerk/join?invite=${invite.token}`, expiresAt: iso(invite.expiresAt) })
+    return reply
+      .status(201)
+      .send({ url: `${config.publicUrl}/clerk/join?invite=${invite.token}`, expiresAt: iso(invite.expiresAt) })
   })
 
-  app.get('/api/admin/stores/:storeId/clerks', async (request) => {
+  app.get('/api/admin/stores/:storeId/clerks', async request => {
     requireAdmin(deps, request)
     const { storeId } = parse(storeParams, request.params, 'params')
     const clerks = await listClerks(db, storeId)
     return {
-      clerks: clerks.map(c => ({ id: c.id, storeId: c.store_id, name: maskName(c.nickname, c.openid), createdAt: iso(c.created_at), revokedAt: c.revoked_at === null ? null : iso(c.revoked_at) })),
+      clerks: clerks.map(c => ({
+        id: c.id,
+        storeId: c.store_id,
+        name: maskName(c.nickname, c.openid),
+        createdAt: iso(c.created_at),
+        revokedAt: c.revoked_at === null ? null : iso(c.revoked_at),
+      })),
     }
   })
 
   app.delete('/api/admin/clerks/:clerkId', async (request, reply) => {
     requireAdmin(deps, request)
     const { clerkId } = parse(z.object({ clerkId: idSchema }).strict(), request.params, 'params')
-    if (!await revokeClerk(db, clerkId, clock.now())) throw notFound('clerk')
+    if (!(await revokeClerk(db, clerkId, clock.now()))) throw notFound('clerk')
     return reply.status(204).send()
   })
 
   /** The invite link, opened in WeChat: log in, become a clerk of the store, go to the counter page. */
   app.get('/clerk/join', async (request, reply) => {
-    const page = (status: number, title: string, message: string) => reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-store')
-      .send(messagePage({ title, message, actions: [{ label: '返回首页', href: '/', primary: false }] }))
+    const page = (status: number, title: string, message: string) =>
+      reply
+        .status(status)
+        .type('text/html; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .send(messagePage({ title, message, actions: [{ label: '返回首页', href: '/', primary: false }] }))
     const q = joinQuery.safeParse(request.query)
     if (!q.success) return page(400, '邀请链接无效', '请向商户重新索取店员邀请链接。')
     const user = await sessionUser(deps, request)
     if (!user) return reply.redirect(loginPath(`/clerk/join?invite=${q.data.invite}`), 302)
     const outcome = await acceptInvite(db, q.data.invite, user.id, clock.now())
     if (outcome.ok) return reply.redirect(`/clerk?store=${outcome.storeId}`, 302)
-    if (outcome.reason === 'used') return page(409, '邀请链接已被使用', '每个邀请链接只能使用一次，请向商户索取新的链接。')
+    if (outcome.reason === 'used')
+      return page(409, '邀请链接已被使用', '每个邀请链接只能使用一次，请向商户索取新的链接。')
     if (outcome.reason === 'expired') return page(409, '邀请链接已过期', '请向商户索取新的店员邀请链接。')
     return page(400, '邀请链接无效', '请向商户重新索取店员邀请链接。')
   })
 
-  app.get('/api/clerk/me', async (request) => {
+  app.get('/api/clerk/me', async request => {
     const user = await sessionUser(deps, request)
     if (!user) throw new AppError('unauthenticated', '请先登录', { loginUrl: loginPath('/clerk') })
     const stores = await clerkStores(db, user.id)
     if (stores.length === 0) throw new AppError('forbidden', '你还不是店员，请向商户索取店员邀请链接')
-    return { stores: stores.map(s => ({ id: s.id, name: s.name, address: s.address, merchant: { id: s.merchant_id, name: s.merchant_name } })) }
+    return {
+      stores: stores.map(s => ({
+        id: s.id,
+        name: s.name,
+        address: s.address,
+        merchant: { id: s.merchant_id, name: s.merchant_name },
+      })),
+    }
   })
 }

@@ -9,56 +9,119 @@ import { newId, randomToken } from '../random.ts'
 
 const hash = (token: string) => createHash('sha256').update(token).digest('hex')
 
-export async function createInvite(db: Db, storeId: string, ttlSeconds: number, now: number): Promise<{ token: string, expiresAt: number }> {
+export async function createInvite(
+  db: Db,
+  storeId: string,
+  ttlSeconds: number,
+  now: number,
+): Promise<{ token: string; expiresAt: number }> {
   const store = await db.selectFrom('stores').select(['id', 'merchant_id']).where('id', '=', storeId).executeTakeFirst()
   if (!store) throw new AppError('not_found', 'store not found')
   const token = randomToken(32)
-  await db.insertInto('clerk_invites').values({ token_hash: hash(token), store_id: store.id, merchant_id: store.merchant_id, created_at: now, expires_at: now + ttlSeconds, used_at: null, used_by: null }).execute()
+  await db
+    .insertInto('clerk_invites')
+    .values({
+      token_hash: hash(token),
+      store_id: store.id,
+      merchant_id: store.merchant_id,
+      created_at: now,
+      expires_at: now + ttlSeconds,
+      used_at: null,
+      used_by: null,
+    })
+    .execute()
   return { token, expiresAt: now + ttlSeconds }
 }
 
-export type InviteOutcome = { ok: true, storeId: string } | { ok: false, reason: 'unknown' | 'used' | 'expired' }
+export type InviteOutcome = { ok: true; storeId: string } | { ok: false; reason: 'unknown' | 'used' | 'expired' }
 
 /** Binds the user as a clerk of the invite's store; the invite's use is one conditional update. */
 export async function acceptInvite(db: Db, token: string, userId: string, now: number): Promise<InviteOutcome> {
   if (!/^[A-Za-z0-9]{32}$/.test(token)) return { ok: false, reason: 'unknown' }
-  return db.transaction().execute(async (trx) => {
-    const used = await trx.updateTable('clerk_invites').set({ used_at: now, used_by: userId })
-      .where('token_hash', '=', hash(token)).where('used_at', 'is', null).where('expires_at', '>', now).executeTakeFirst()
-    const invite = await trx.selectFrom('clerk_invites').selectAll().where('token_hash', '=', hash(token)).executeTakeFirst()
+  return db.transaction().execute(async trx => {
+    const used = await trx
+      .updateTable('clerk_invites')
+      .set({ used_at: now, used_by: userId })
+      .where('token_hash', '=', hash(token))
+      .where('used_at', 'is', null)
+      .where('expires_at', '>', now)
+      .executeTakeFirst()
+    const invite = await trx
+      .selectFrom('clerk_invites')
+      .selectAll()
+      .where('token_hash', '=', hash(token))
+      .executeTakeFirst()
     if (!invite) return { ok: false, reason: 'unknown' } as const
     if (Number(used.numUpdatedRows) === 0) {
       // Opening the link again after joining is not an error.
       if (invite.used_by === userId) return { ok: true, storeId: invite.store_id } as const
       return { ok: false, reason: invite.used_at !== null ? 'used' : 'expired' } as const
     }
-    await trx.insertInto('clerks').values({ id: newId(), user_id: userId, store_id: invite.store_id, merchant_id: invite.merchant_id, created_at: now, revoked_at: null })
-      .onConflict(oc => oc.columns(['user_id', 'store_id']).doUpdateSet({ revoked_at: null })).execute()
+    await trx
+      .insertInto('clerks')
+      .values({
+        id: newId(),
+        user_id: userId,
+        store_id: invite.store_id,
+        merchant_id: invite.merchant_id,
+        created_at: now,
+        revoked_at: null,
+      })
+      .onConflict(oc => oc.columns(['user_id', 'store_id']).doUpdateSet({ revoked_at: null }))
+      .execute()
     return { ok: true, storeId: invite.store_id } as const
   })
 }
 
 export async function clerkStores(db: Db, userId: string) {
-  return db.selectFrom('clerks').innerJoin('stores', 'stores.id', 'clerks.store_id').innerJoin('merchants', 'merchants.id', 'clerks.merchant_id')
+  return db
+    .selectFrom('clerks')
+    .innerJoin('stores', 'stores.id', 'clerks.store_id')
+    .innerJoin('merchants', 'merchants.id', 'clerks.merchant_id')
     .select(['stores.id', 'stores.name', 'stores.address', 'clerks.merchant_id', 'merchants.name as merchant_name'])
-    .where('clerks.user_id', '=', userId).where('clerks.revoked_at', 'is', null).orderBy('stores.name').execute()
+    .where('clerks.user_id', '=', userId)
+    .where('clerks.revoked_at', 'is', null)
+    .orderBy('stores.name')
+    .execute()
 }
 
 /** The clerk's binding to this store, or a 403. */
 export async function requireClerkOf(db: Db, userId: string, storeId: string) {
-  const clerk = await db.selectFrom('clerks').selectAll().where('user_id', '=', userId).where('store_id', '=', storeId).where('revoked_at', 'is', null).executeTakeFirst()
+  const clerk = await db
+    .selectFrom('clerks')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('store_id', '=', storeId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
   if (!clerk) throw new AppError('forbidden', '你不是这家门店的店员')
   return clerk
 }
 
 export async function listClerks(db: Db, storeId: string) {
-  return db.selectFrom('clerks').innerJoin('users', 'users.id', 'clerks.user_id')
-    .select(['clerks.id', 'clerks.store_id', 'clerks.created_at', 'clerks.revoked_at', 'users.nickname', 'users.openid'])
-    .where('clerks.store_id', '=', storeId).orderBy('clerks.created_at').execute()
+  return db
+    .selectFrom('clerks')
+    .innerJoin('users', 'users.id', 'clerks.user_id')
+    .select([
+      'clerks.id',
+      'clerks.store_id',
+      'clerks.created_at',
+      'clerks.revoked_at',
+      'users.nickname',
+      'users.openid',
+    ])
+    .where('clerks.store_id', '=', storeId)
+    .orderBy('clerks.created_at')
+    .execute()
 }
 
 export async function revokeClerk(db: Db, clerkId: string, now: number): Promise<boolean> {
-  const r = await db.updateTable('clerks').set({ revoked_at: now }).where('id', '=', clerkId).where('revoked_at', 'is', null).executeTakeFirst()
+  const r = await db
+    .updateTable('clerks')
+    .set({ revoked_at: now })
+    .where('id', '=', clerkId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
   return Number(r.numUpdatedRows) === 1
 }
 

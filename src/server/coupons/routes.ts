@@ -21,12 +21,12 @@ export function couponRoutes(app: FastifyInstance, deps: Deps): void {
     return reply.status(created ? 201 : 200).send({ coupon: dto })
   })
 
-  app.get('/api/coupons', async (request) => {
+  app.get('/api/coupons', async request => {
     const user = await requireUser(deps, request, '/me/coupons')
     return { coupons: await listCoupons(db, user.id, clock.now()) }
   })
 
-  app.get('/api/coupons/:couponId', async (request) => {
+  app.get('/api/coupons/:couponId', async request => {
     const { couponId } = parse(couponParams, request.params, 'params')
     const user = await requireUser(deps, request, `/me/coupons/${couponId}`)
     const coupon = await getCoupon(db, user.id, couponId, clock.now())

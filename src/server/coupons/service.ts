@@ -14,7 +14,12 @@ import { AppError } from '../http/errors.ts'
 import { getOffers, iso, storeDto } from '../offers/service.ts'
 import { newId, randomDigit } from '../random.ts'
 
-export interface ClaimInput { offerId: string, userId: string, key: string, attribution: Attribution }
+export interface ClaimInput {
+  offerId: string
+  userId: string
+  key: string
+  attribution: Attribution
+}
 
 function offerValidity(o: OffersTable): Validity {
   return o.validity_type === 'relative'
@@ -22,25 +27,45 @@ function offerValidity(o: OffersTable): Validity {
     : { type: 'fixed', from: o.valid_from ?? 0, to: o.valid_to ?? 0 }
 }
 
-export async function claimCoupon(db: Db, input: ClaimInput, now: number): Promise<{ coupon: CouponsTable, created: boolean }> {
-  return db.transaction().execute(async (trx) => {
+export async function claimCoupon(
+  db: Db,
+  input: ClaimInput,
+  now: number,
+): Promise<{ coupon: CouponsTable; created: boolean }> {
+  return db.transaction().execute(async trx => {
     const couponId = newId()
-    const keyed = await trx.insertInto('claim_keys')
+    const keyed = await trx
+      .insertInto('claim_keys')
       .values({ user_id: input.userId, key: input.key, offer_id: input.offerId, coupon_id: couponId, created_at: now })
       .onConflict(oc => oc.columns(['user_id', 'key']).doNothing())
       .executeTakeFirst()
     if (Number(keyed.numInsertedOrUpdatedRows ?? 0n) === 0) {
-      const prior = await trx.selectFrom('claim_keys').selectAll().where('user_id', '=', input.userId).where('key', '=', input.key).executeTakeFirstOrThrow()
-      if (prior.offer_id !== input.offerId) throw new AppError('idempotency_key_reused', 'this Idempotency-Key was used for another offer')
-      const coupon = await trx.selectFrom('coupons').selectAll().where('id', '=', prior.coupon_id).executeTakeFirstOrThrow()
+      const prior = await trx
+        .selectFrom('claim_keys')
+        .selectAll()
+        .where('user_id', '=', input.userId)
+        .where('key', '=', input.key)
+        .executeTakeFirstOrThrow()
+      if (prior.offer_id !== input.offerId)
+        throw new AppError('idempotency_key_reused', 'this Idempotency-Key was used for another offer')
+      const coupon = await trx
+        .selectFrom('coupons')
+        .selectAll()
+        .where('id', '=', prior.coupon_id)
+        .executeTakeFirstOrThrow()
       return { coupon, created: false }
     }
 
     const offer = await trx.selectFrom('offers').selectAll().where('id', '=', input.offerId).executeTakeFirst()
     if (!offer) throw new AppError('not_found', 'offer not found')
 
-    const took = await trx.updateTable('offers').set(eb => ({ stock_left: eb('stock_left', '-', 1) }))
-      .where('id', '=', offer.id).where('stock_left', '>', 0).where('starts_at', '<=', now).where('ends_at', '>', now)
+    const took = await trx
+      .updateTable('offers')
+      .set(eb => ({ stock_left: eb('stock_left', '-', 1) }))
+      .where('id', '=', offer.id)
+      .where('stock_left', '>', 0)
+      .where('starts_at', '<=', now)
+      .where('ends_at', '>', now)
       .executeTakeFirst()
     if (Number(took.numUpdatedRows) === 0) {
       if (offerPhase({ startsAt: offer.starts_at, endsAt: offer.ends_at }, now) !== 'live')
@@ -48,45 +73,86 @@ export async function claimCoupon(db: Db, input: ClaimInput, now: number): Promi
       throw new AppError('sold_out', '已抢光')
     }
 
-    const counted = await trx.insertInto('claim_counts')
+    const counted = await trx
+      .insertInto('claim_counts')
       .values({ user_id: input.userId, offer_id: offer.id, claimed: 1 })
-      .onConflict(oc => oc.columns(['user_id', 'offer_id'])
-        .doUpdateSet(eb => ({ claimed: eb('claim_counts.claimed', '+', 1) }))
-        .where('claim_counts.claimed', '<', offer.per_user_limit))
+      .onConflict(oc =>
+        oc
+          .columns(['user_id', 'offer_id'])
+          .doUpdateSet(eb => ({ claimed: eb('claim_counts.claimed', '+', 1) }))
+          .where('claim_counts.claimed', '<', offer.per_user_limit),
+      )
       .executeTakeFirst()
     if (Number(counted.numInsertedOrUpdatedRows ?? 0n) === 0)
       throw new AppError('limit_reached', `每人限领${offer.per_user_limit}张`)
 
     const store = input.attribution.store
-      ? await trx.selectFrom('stores').select('id').where('id', '=', input.attribution.store).where('merchant_id', '=', offer.merchant_id).executeTakeFirst()
+      ? await trx
+          .selectFrom('stores')
+          .select('id')
+          .where('id', '=', input.attribution.store)
+          .where('merchant_id', '=', offer.merchant_id)
+          .executeTakeFirst()
       : undefined
     const window = couponWindow(offerValidity(offer), now)
     const row: CouponsTable = {
-      id: couponId, offer_id: offer.id, user_id: input.userId, code: '', claimed_at: now,
-      valid_from: window.from, valid_to: window.to, channel: input.attribution.ch ?? 'direct',
-      ref: input.attribution.ref ?? null, store_id: store?.id ?? null, in_wallet: 0,
-      wallet_added_at: null, wallet_removed_at: null, redeemed_at: null, redeemed_store_id: null, redeemed_by: null, redeemed_source: null,
+      id: couponId,
+      offer_id: offer.id,
+      user_id: input.userId,
+      code: '',
+      claimed_at: now,
+      valid_from: window.from,
+      valid_to: window.to,
+      channel: input.attribution.ch ?? 'direct',
+      ref: input.attribution.ref ?? null,
+      store_id: store?.id ?? null,
+      in_wallet: 0,
+      wallet_added_at: null,
+      wallet_removed_at: null,
+      redeemed_at: null,
+      redeemed_store_id: null,
+      redeemed_by: null,
+      redeemed_source: null,
     }
     // A collision among 10^15 codes is rare but possible; the unique index decides.
     for (let tries = 0; ; tries++) {
       row.code = makeCode(randomDigit)
-      const ins = await trx.insertInto('coupons').values(row).onConflict(oc => oc.column('code').doNothing()).executeTakeFirst()
+      const ins = await trx
+        .insertInto('coupons')
+        .values(row)
+        .onConflict(oc => oc.column('code').doNothing())
+        .executeTakeFirst()
       if (Number(ins.numInsertedOrUpdatedRows ?? 0n) === 1) break
       if (tries > 5) throw new Error('could not find a free coupon code')
     }
-    await recordEvent(trx, {
-      type: 'claim', merchant_id: offer.merchant_id, offer_id: offer.id, coupon_id: couponId,
-      user_id: input.userId, store_id: row.store_id, channel: row.channel, ref: row.ref,
-    }, now)
+    await recordEvent(
+      trx,
+      {
+        type: 'claim',
+        merchant_id: offer.merchant_id,
+        offer_id: offer.id,
+        coupon_id: couponId,
+        user_id: input.userId,
+        store_id: row.store_id,
+        channel: row.channel,
+        ref: row.ref,
+      },
+      now,
+    )
     return { coupon: row, created: true }
   })
 }
 
 export async function couponDtos(db: Db, rows: CouponsTable[], userId: string, now: number): Promise<CouponDto[]> {
-  const offers = await getOffers(db, rows.map(r => r.offer_id), userId, now)
+  const offers = await getOffers(
+    db,
+    rows.map(r => r.offer_id),
+    userId,
+    now,
+  )
   const storeIds = [...new Set(rows.map(r => r.redeemed_store_id).filter((s): s is string => !!s))]
   const stores = storeIds.length ? await db.selectFrom('stores').selectAll().where('id', 'in', storeIds).execute() : []
-  return rows.map((r) => {
+  return rows.map(r => {
     const redeemedStore = stores.find(s => s.id === r.redeemed_store_id)
     return {
       id: r.id,
@@ -106,13 +172,24 @@ export async function couponDtos(db: Db, rows: CouponsTable[], userId: string, n
 }
 
 export async function listCoupons(db: Db, userId: string, now: number): Promise<CouponDto[]> {
-  const rows = await db.selectFrom('coupons').selectAll().where('user_id', '=', userId).orderBy('claimed_at', 'desc').orderBy('id').execute()
+  const rows = await db
+    .selectFrom('coupons')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .orderBy('claimed_at', 'desc')
+    .orderBy('id')
+    .execute()
   return couponDtos(db, rows, userId, now)
 }
 
 /** The caller's own coupon; someone else's id answers exactly like a missing one. */
 export async function getCoupon(db: Db, userId: string, couponId: string, now: number): Promise<CouponDto | null> {
-  const row = await db.selectFrom('coupons').selectAll().where('id', '=', couponId).where('user_id', '=', userId).executeTakeFirst()
+  const row = await db
+    .selectFrom('coupons')
+    .selectAll()
+    .where('id', '=', couponId)
+    .where('user_id', '=', userId)
+    .executeTakeFirst()
   if (!row) return null
   const [dto] = await couponDtos(db, [row], userId, now)
   return dto!

@@ -37,7 +37,9 @@ export function openDatabase(url: string): OpenDatabase {
     connectionString: url,
     max: 10,
     // Times are bigint columns; they fit a JS number for the next 285,000 years.
-    types: { getTypeParser: (oid: number, format?: any) => oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format) },
+    types: {
+      getTypeParser: (oid: number, format?: any) => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)),
+    },
   })
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   return { db, engine: 'postgres', close: () => db.destroy() }

@@ -2,9 +2,20 @@
  * Table types. Times are epoch seconds (bigint on PostgreSQL, read back as numbers);
  * booleans are 0/1 integers so both engines store them alike; money is integer fen.
  */
-export interface MerchantsTable { id: string, name: string, logo_url: string | null, created_at: number }
+export interface MerchantsTable {
+  id: string
+  name: string
+  logo_url: string | null
+  created_at: number
+}
 
-export interface StoresTable { id: string, merchant_id: string, name: string, address: string, created_at: number }
+export interface StoresTable {
+  id: string
+  merchant_id: string
+  name: string
+  address: string
+  created_at: number
+}
 
 export interface OffersTable {
   id: string
@@ -34,7 +45,10 @@ export interface OffersTable {
   created_at: number
 }
 
-export interface OfferStoresTable { offer_id: string, store_id: string }
+export interface OfferStoresTable {
+  offer_id: string
+  store_id: string
+}
 
 export interface UsersTable {
   id: string
@@ -47,7 +61,11 @@ export interface UsersTable {
 }
 
 /** How many coupons a user holds of an offer: the per-user limit is a conditional upsert on it. */
-export interface ClaimCountsTable { user_id: string, offer_id: string, claimed: number }
+export interface ClaimCountsTable {
+  user_id: string
+  offer_id: string
+  claimed: number
+}
 
 export interface CouponsTable {
   id: string
@@ -71,7 +89,13 @@ export interface CouponsTable {
   redeemed_source: 'clerk' | 'wechat' | null
 }
 
-export interface ClaimKeysTable { user_id: string, key: string, offer_id: string, coupon_id: string, created_at: number }
+export interface ClaimKeysTable {
+  user_id: string
+  key: string
+  offer_id: string
+  coupon_id: string
+  created_at: number
+}
 
 export interface OauthStatesTable {
   token: string
@@ -127,14 +151,45 @@ export interface WxCredentialsTable {
   updated_at: number
 }
 
-export interface WxPushEventsTable { dedup_key: string, event: string, from_user: string, payload: string, received_at: number }
+export interface WxPushEventsTable {
+  dedup_key: string
+  event: string
+  from_user: string
+  payload: string
+  received_at: number
+}
 
-export interface SandboxTokensTable { token: string, appid: string, endpoint: string, created_at: number, expires_at: number, superseded_at: number | null }
-export interface SandboxTicketsTable { ticket: string, type: string, created_at: number, expires_at: number }
-export interface SandboxCallsTable { api: string, count: number }
-export interface SandboxFaultsTable { target: string, mode: string, remaining: number }
+export interface SandboxTokensTable {
+  token: string
+  appid: string
+  endpoint: string
+  created_at: number
+  expires_at: number
+  superseded_at: number | null
+}
+export interface SandboxTicketsTable {
+  ticket: string
+  type: string
+  created_at: number
+  expires_at: number
+}
+export interface SandboxCallsTable {
+  api: string
+  count: number
+}
+export interface SandboxFaultsTable {
+  target: string
+  mode: string
+  remaining: number
+}
 
-export interface SandboxCardsTable { card_id: string, title: string, brand_name: string, color: string, created_at: number }
+export interface SandboxCardsTable {
+  card_id: string
+  title: string
+  brand_name: string
+  color: string
+  created_at: number
+}
 export interface SandboxWalletTable {
   code: string
   card_id: string
@@ -145,8 +200,23 @@ export interface SandboxWalletTable {
   consumed_at: number | null
 }
 
-export interface ClerkInvitesTable { token_hash: string, store_id: string, merchant_id: string, created_at: number, expires_at: number, used_at: number | null, used_by: string | null }
-export interface ClerksTable { id: string, user_id: string, store_id: string, merchant_id: string, created_at: number, revoked_at: number | null }
+export interface ClerkInvitesTable {
+  token_hash: string
+  store_id: string
+  merchant_id: string
+  created_at: number
+  expires_at: number
+  used_at: number | null
+  used_by: string | null
+}
+export interface ClerksTable {
+  id: string
+  user_id: string
+  store_id: string
+  merchant_id: string
+  created_at: number
+  revoked_at: number | null
+}
 export interface WxOutboxTable {
   id: string
   kind: 'consume'

@@ -11,7 +11,14 @@ const DAY = 86_400
 export const demo = {
   merchantId: 'shanchuan',
   stores: { nanjing: 'nanjingxilu', jingan: 'jingansi' },
-  offers: { cash: 'latte-10off', discount: 'all-88', gift: 'cookie-gift', scarce: 'opening-30off', upcoming: 'xmas-2026', ended: 'national-day' },
+  offers: {
+    cash: 'latte-10off',
+    discount: 'all-88',
+    gift: 'cookie-gift',
+    scarce: 'opening-30off',
+    upcoming: 'xmas-2026',
+    ended: 'national-day',
+  },
 }
 
 export async function seedIsNeeded(db: Db): Promise<boolean> {
@@ -21,43 +28,134 @@ export async function seedIsNeeded(db: Db): Promise<boolean> {
 
 /** `wxCardId` links the first offer to a WeChat card (the sandbox's, in sandbox mode); the others stay H5-only. */
 export async function seedDemo(db: Db, now: number, opts: { wxCardId?: string | null } = {}): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.insertInto('merchants').values({ id: demo.merchantId, name: '山川咖啡', logo_url: null, created_at: now }).execute()
-    await trx.insertInto('stores').values([
-      { id: demo.stores.nanjing, merchant_id: demo.merchantId, name: '南京西路店', address: '上海市静安区南京西路1266号1层', created_at: now },
-      { id: demo.stores.jingan, merchant_id: demo.merchantId, name: '静安寺店', address: '上海市静安区愚园路68号', created_at: now + 1 },
-    ]).execute()
+  await db.transaction().execute(async trx => {
+    await trx
+      .insertInto('merchants')
+      .values({ id: demo.merchantId, name: '山川咖啡', logo_url: null, created_at: now })
+      .execute()
+    await trx
+      .insertInto('stores')
+      .values([
+        {
+          id: demo.stores.nanjing,
+          merchant_id: demo.merchantId,
+          name: '南京西路店',
+          address: '上海市静安区南京西路1266号1层',
+          created_at: now,
+        },
+        {
+          id: demo.stores.jingan,
+          merchant_id: demo.merchantId,
+          name: '静安寺店',
+          address: '上海市静安区愚园路68号',
+          created_at: now + 1,
+        },
+      ])
+      .execute()
     const base = {
-      merchant_id: demo.merchantId, value_fen: 0, threshold_fen: 0, discount_percent: null, gift_name: null,
-      image_url: null, per_user_limit: 1, starts_at: now - DAY, ends_at: now + 90 * DAY,
-      validity_type: 'relative', valid_from: null, valid_to: null, valid_days: 30, all_stores: 1, wx_card_id: null, created_at: now,
+      merchant_id: demo.merchantId,
+      value_fen: 0,
+      threshold_fen: 0,
+      discount_percent: null,
+      gift_name: null,
+      image_url: null,
+      per_user_limit: 1,
+      starts_at: now - DAY,
+      ends_at: now + 90 * DAY,
+      validity_type: 'relative',
+      valid_from: null,
+      valid_to: null,
+      valid_days: 30,
+      all_stores: 1,
+      wx_card_id: null,
+      created_at: now,
     } satisfies Partial<OffersTable>
     const offers: OffersTable[] = [
       {
-        ...base, id: demo.offers.cash, title: '拿铁满50减10', kind: 'cash', value_fen: 1000, threshold_fen: 5000,
-        description: '任意饮品与烘焙满50元立减10元', rules: '单笔消费满50元可用\n每单限用1张，不与其他优惠同享\n全部门店通用',
-        stock_total: 1000, stock_left: 1000, per_user_limit: 2, validity_type: 'fixed', valid_from: now - DAY, valid_to: now + 60 * DAY, valid_days: null,
+        ...base,
+        id: demo.offers.cash,
+        title: '拿铁满50减10',
+        kind: 'cash',
+        value_fen: 1000,
+        threshold_fen: 5000,
+        description: '任意饮品与烘焙满50元立减10元',
+        rules: '单笔消费满50元可用\n每单限用1张，不与其他优惠同享\n全部门店通用',
+        stock_total: 1000,
+        stock_left: 1000,
+        per_user_limit: 2,
+        validity_type: 'fixed',
+        valid_from: now - DAY,
+        valid_to: now + 60 * DAY,
+        valid_days: null,
         wx_card_id: opts.wxCardId ?? null,
       },
       {
-        ...base, id: demo.offers.discount, title: '全场饮品8.8折', kind: 'discount', discount_percent: 88, starts_at: now - DAY + 1,
-        description: '全场现制饮品享8.8折', rules: '仅限现制饮品，烘焙与周边除外\n领取后30天内有效', stock_total: 500, stock_left: 500,
+        ...base,
+        id: demo.offers.discount,
+        title: '全场饮品8.8折',
+        kind: 'discount',
+        discount_percent: 88,
+        starts_at: now - DAY + 1,
+        description: '全场现制饮品享8.8折',
+        rules: '仅限现制饮品，烘焙与周边除外\n领取后30天内有效',
+        stock_total: 500,
+        stock_left: 500,
       },
       {
-        ...base, id: demo.offers.gift, title: '满30赠手工曲奇', kind: 'gift', gift_name: '手工曲奇一份', threshold_fen: 3000, all_stores: 0, starts_at: now - DAY + 2,
-        description: '单笔满30元，赠送当日手工曲奇一份', rules: '仅限南京西路店使用\n赠品数量有限，送完即止', stock_total: 300, stock_left: 300, valid_days: 14,
+        ...base,
+        id: demo.offers.gift,
+        title: '满30赠手工曲奇',
+        kind: 'gift',
+        gift_name: '手工曲奇一份',
+        threshold_fen: 3000,
+        all_stores: 0,
+        starts_at: now - DAY + 2,
+        description: '单笔满30元，赠送当日手工曲奇一份',
+        rules: '仅限南京西路店使用\n赠品数量有限，送完即止',
+        stock_total: 300,
+        stock_left: 300,
+        valid_days: 14,
       },
       {
-        ...base, id: demo.offers.scarce, title: '新店开业满100减30', kind: 'cash', value_fen: 3000, threshold_fen: 10000, starts_at: now - DAY + 3,
-        description: '静安寺店开业庆典，满100元立减30元', rules: '单笔消费满100元可用\n数量有限，先到先得', stock_total: 200, stock_left: 3, valid_days: 7,
+        ...base,
+        id: demo.offers.scarce,
+        title: '新店开业满100减30',
+        kind: 'cash',
+        value_fen: 3000,
+        threshold_fen: 10000,
+        starts_at: now - DAY + 3,
+        description: '静安寺店开业庆典，满100元立减30元',
+        rules: '单笔消费满100元可用\n数量有限，先到先得',
+        stock_total: 200,
+        stock_left: 3,
+        valid_days: 7,
       },
       {
-        ...base, id: demo.offers.upcoming, title: '圣诞限定 第二杯半价', kind: 'discount', discount_percent: 75, starts_at: now + 10 * DAY, ends_at: now + 40 * DAY,
-        description: '圣诞季第二杯饮品半价（折合7.5折）', rules: '活动开始后可领取\n限圣诞季饮品', stock_total: 800, stock_left: 800,
+        ...base,
+        id: demo.offers.upcoming,
+        title: '圣诞限定 第二杯半价',
+        kind: 'discount',
+        discount_percent: 75,
+        starts_at: now + 10 * DAY,
+        ends_at: now + 40 * DAY,
+        description: '圣诞季第二杯饮品半价（折合7.5折）',
+        rules: '活动开始后可领取\n限圣诞季饮品',
+        stock_total: 800,
+        stock_left: 800,
       },
       {
-        ...base, id: demo.offers.ended, title: '国庆特惠 满40减8', kind: 'cash', value_fen: 800, threshold_fen: 4000, starts_at: now - 60 * DAY, ends_at: now - 30 * DAY,
-        description: '国庆假期专享', rules: '活动已结束', stock_total: 500, stock_left: 112,
+        ...base,
+        id: demo.offers.ended,
+        title: '国庆特惠 满40减8',
+        kind: 'cash',
+        value_fen: 800,
+        threshold_fen: 4000,
+        starts_at: now - 60 * DAY,
+        ends_at: now - 30 * DAY,
+        description: '国庆假期专享',
+        rules: '活动已结束',
+        stock_total: 500,
+        stock_left: 112,
       },
     ]
     await trx.insertInto('offers').values(offers).execute()

@@ -9,11 +9,17 @@ import { type ErrorCode, errorStatus } from '../../shared/errors.ts'
 import { WeChatError } from '../wechat/errors.ts'
 
 export class AppError extends Error {
-  constructor(readonly code: ErrorCode, message: string, readonly extra: Record<string, unknown> = {}) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
     super(message)
   }
 
-  get status(): number { return errorStatus[this.code] }
+  get status(): number {
+    return errorStatus[this.code]
+  }
 }
 
 /** Validates a request part at the edge; a mismatch is the client's mistake, a 400. */
@@ -32,13 +38,18 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     if (err instanceof WeChatError) {
       request.log.warn({ api: err.api, errcode: err.errcode }, 'WeChat call failed')
-      return reply.status(502).send({ error: { code: 'wechat_unavailable', message: '微信服务暂时不可用，请稍后再试' } })
+      return reply
+        .status(502)
+        .send({ error: { code: 'wechat_unavailable', message: '微信服务暂时不可用，请稍后再试' } })
     }
     const status = typeof err.statusCode === 'number' ? err.statusCode : 500
-    if (status === 429) return reply.status(429).send({ error: { code: 'rate_limited', message: '请求过于频繁，请稍后再试' } })
+    if (status === 429)
+      return reply.status(429).send({ error: { code: 'rate_limited', message: '请求过于频繁，请稍后再试' } })
     if (status >= 400 && status < 500) {
       // Fastify's own refusals: unparsable JSON, a body too large, a wrong content type.
-      return reply.status(status === 404 ? 404 : 400).send({ error: { code: status === 404 ? 'not_found' : 'invalid_request', message: err.message } })
+      return reply
+        .status(status === 404 ? 404 : 400)
+        .send({ error: { code: status === 404 ? 'not_found' : 'invalid_request', message: err.message } })
     }
     request.log.error({ err }, 'request failed')
     return reply.status(500).send({ error: { code: 'internal', message: '服务器开小差了，请稍后再试' } })

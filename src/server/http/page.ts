@@ -6,7 +6,11 @@ export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, c => `&#${c.charCodeAt(0)};`)
 }
 
-export interface PageAction { label: string, href: string, primary?: boolean }
+export interface PageAction {
+  label: string
+  href: string
+  primary?: boolean
+}
 
 export function htmlPage(title: string, body: string, extraHead = ''): string {
   return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
@@ -15,13 +19,25 @@ export function htmlPage(title: string, body: string, extraHead = ''): string {
 <body>${body}</body></html>`
 }
 
-export function messagePage(opts: { title: string, message: string, icon?: 'warn' | 'info' | 'success', actions?: PageAction[] }): string {
-  const actions = (opts.actions ?? []).map(a =>
-    `<a class="btn ${a.primary === false ? 'btn-default' : 'btn-primary'}" href="${escapeHtml(a.href)}">${escapeHtml(a.label)}</a>`).join('')
-  return htmlPage(opts.title, `<main class="msg">
+export function messagePage(opts: {
+  title: string
+  message: string
+  icon?: 'warn' | 'info' | 'success'
+  actions?: PageAction[]
+}): string {
+  const actions = (opts.actions ?? [])
+    .map(
+      a =>
+        `<a class="btn ${a.primary === false ? 'btn-default' : 'btn-primary'}" href="${escapeHtml(a.href)}">${escapeHtml(a.label)}</a>`,
+    )
+    .join('')
+  return htmlPage(
+    opts.title,
+    `<main class="msg">
 <div class="msg-icon msg-icon-${opts.icon ?? 'warn'}" aria-hidden="true"></div>
 <h1>${escapeHtml(opts.title)}</h1><p>${escapeHtml(opts.message)}</p>
-<div class="msg-actions">${actions}</div></main>`)
+<div class="msg-actions">${actions}</div></main>`,
+  )
 }
 
 /** Shared by every server-made page; served at /__page.css. */

@@ -20,7 +20,13 @@ function validityDto(o: OffersTable): ValidityDto {
     : { type: 'fixed', from: iso(o.valid_from ?? 0), to: iso(o.valid_to ?? 0) }
 }
 
-export function offerDto(o: OffersTable, m: MerchantsTable, storeIds: string[], claimedByMe: number, now: number): OfferDto {
+export function offerDto(
+  o: OffersTable,
+  m: MerchantsTable,
+  storeIds: string[],
+  claimedByMe: number,
+  now: number,
+): OfferDto {
   return {
     id: o.id,
     merchant: merchantDto(m),
@@ -50,12 +56,21 @@ export function offerDto(o: OffersTable, m: MerchantsTable, storeIds: string[], 
 async function hydrate(db: Db, offers: OffersTable[], userId: string | null, now: number): Promise<OfferDto[]> {
   if (offers.length === 0) return []
   const ids = offers.map(o => o.id)
-  const merchants = await db.selectFrom('merchants').selectAll().where('id', 'in', [...new Set(offers.map(o => o.merchant_id))]).execute()
+  const merchants = await db
+    .selectFrom('merchants')
+    .selectAll()
+    .where('id', 'in', [...new Set(offers.map(o => o.merchant_id))])
+    .execute()
   const links = await db.selectFrom('offer_stores').selectAll().where('offer_id', 'in', ids).execute()
   const counts = userId
-    ? await db.selectFrom('claim_counts').selectAll().where('user_id', '=', userId).where('offer_id', 'in', ids).execute()
+    ? await db
+        .selectFrom('claim_counts')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .where('offer_id', 'in', ids)
+        .execute()
     : []
-  return offers.map((o) => {
+  return offers.map(o => {
     const m = merchants.find(x => x.id === o.merchant_id)!
     const storeIds = links.filter(l => l.offer_id === o.id).map(l => l.store_id)
     return offerDto(o, m, storeIds, counts.find(c => c.offer_id === o.id)?.claimed ?? 0, now)
@@ -63,15 +78,31 @@ async function hydrate(db: Db, offers: OffersTable[], userId: string | null, now
 }
 
 /** Live offers (inside their claim window), optionally only those valid at one store. Sold-out ones stay listed. */
-export async function listLiveOffers(db: Db, opts: { storeId?: string, userId: string | null }, now: number): Promise<OfferDto[]> {
+export async function listLiveOffers(
+  db: Db,
+  opts: { storeId?: string; userId: string | null },
+  now: number,
+): Promise<OfferDto[]> {
   let q = db.selectFrom('offers').selectAll('offers').where('starts_at', '<=', now).where('ends_at', '>', now)
   if (opts.storeId) {
-    const store = await db.selectFrom('stores').select(['id', 'merchant_id']).where('id', '=', opts.storeId).executeTakeFirst()
+    const store = await db
+      .selectFrom('stores')
+      .select(['id', 'merchant_id'])
+      .where('id', '=', opts.storeId)
+      .executeTakeFirst()
     if (!store) return []
-    q = q.where(eb => eb.or([
-      eb.and([eb('all_stores', '=', 1), eb('merchant_id', '=', store.merchant_id)]),
-      eb.exists(eb.selectFrom('offer_stores').select('offer_id').whereRef('offer_stores.offer_id', '=', 'offers.id').where('offer_stores.store_id', '=', store.id)),
-    ]))
+    q = q.where(eb =>
+      eb.or([
+        eb.and([eb('all_stores', '=', 1), eb('merchant_id', '=', store.merchant_id)]),
+        eb.exists(
+          eb
+            .selectFrom('offer_stores')
+            .select('offer_id')
+            .whereRef('offer_stores.offer_id', '=', 'offers.id')
+            .where('offer_stores.store_id', '=', store.id),
+        ),
+      ]),
+    )
   }
   const rows = await q.orderBy('starts_at', 'desc').orderBy('id').execute()
   return hydrate(db, rows, opts.userId, now)
@@ -81,29 +112,54 @@ export async function listLiveOffers(db: Db, opts: { storeId?: string, userId: s
  * Offers by id, live or not (a shared link must still explain an ended or upcoming offer),
  * with their stores. A fixed five queries however many offers: coupon lists call this once.
  */
-export async function getOffers(db: Db, offerIds: string[], userId: string | null, now: number): Promise<Map<string, OfferDetailDto>> {
+export async function getOffers(
+  db: Db,
+  offerIds: string[],
+  userId: string | null,
+  now: number,
+): Promise<Map<string, OfferDetailDto>> {
   const found = new Map<string, OfferDetailDto>()
   if (offerIds.length === 0) return found
-  const rows = await db.selectFrom('offers').selectAll().where('id', 'in', [...new Set(offerIds)]).execute()
+  const rows = await db
+    .selectFrom('offers')
+    .selectAll()
+    .where('id', 'in', [...new Set(offerIds)])
+    .execute()
   if (rows.length === 0) return found
   const dtos = await hydrate(db, rows, userId, now)
-  const stores = await db.selectFrom('stores').selectAll().where('merchant_id', 'in', [...new Set(rows.map(r => r.merchant_id))])
-    .orderBy('created_at').orderBy('id').execute()
+  const stores = await db
+    .selectFrom('stores')
+    .selectAll()
+    .where('merchant_id', 'in', [...new Set(rows.map(r => r.merchant_id))])
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute()
   rows.forEach((row, i) => {
     const dto = dtos[i]!
-    const valid = stores.filter(s => s.merchant_id === row.merchant_id && (row.all_stores === 1 || dto.storeIds.includes(s.id)))
+    const valid = stores.filter(
+      s => s.merchant_id === row.merchant_id && (row.all_stores === 1 || dto.storeIds.includes(s.id)),
+    )
     found.set(row.id, { ...dto, stores: valid.map(storeDto), wxCardId: row.wx_card_id })
   })
   return found
 }
 
-export async function getOffer(db: Db, offerId: string, userId: string | null, now: number): Promise<OfferDetailDto | null> {
+export async function getOffer(
+  db: Db,
+  offerId: string,
+  userId: string | null,
+  now: number,
+): Promise<OfferDetailDto | null> {
   return (await getOffers(db, [offerId], userId, now)).get(offerId) ?? null
 }
 
 export async function getStore(db: Db, storeId: string) {
   const store = await db.selectFrom('stores').selectAll().where('id', '=', storeId).executeTakeFirst()
   if (!store) return null
-  const merchant = await db.selectFrom('merchants').selectAll().where('id', '=', store.merchant_id).executeTakeFirstOrThrow()
+  const merchant = await db
+    .selectFrom('merchants')
+    .selectAll()
+    .where('id', '=', store.merchant_id)
+    .executeTakeFirstOrThrow()
   return { ...storeDto(store), merchant: merchantDto(merchant), merchantId: merchant.id }
 }

@@ -23,7 +23,9 @@ export class Outbox {
   }
 
   start(intervalMs: number): void {
-    this.timer ??= setInterval(() => { void this.runOnce().catch(() => {}) }, intervalMs)
+    this.timer ??= setInterval(() => {
+      void this.runOnce().catch(() => {})
+    }, intervalMs)
   }
 
   async stop(): Promise<void> {
@@ -34,43 +36,65 @@ export class Outbox {
 
   /** One pass over due rows; returns how many were delivered. Overlapping calls share the pass. */
   runOnce(): Promise<number> {
-    this.running ??= this.pass().finally(() => { this.running = null })
+    this.running ??= this.pass().finally(() => {
+      this.running = null
+    })
     return this.running
   }
 
   private async pass(): Promise<number> {
     const { db, clock } = this.deps
     const now = clock.now()
-    const due = await db.selectFrom('wx_outbox').selectAll().where('done_at', 'is', null).where('next_at', '<=', now)
-      .where(eb => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)])).orderBy('next_at').limit(BATCH).execute()
+    const due = await db
+      .selectFrom('wx_outbox')
+      .selectAll()
+      .where('done_at', 'is', null)
+      .where('next_at', '<=', now)
+      .where(eb => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', now)]))
+      .orderBy('next_at')
+      .limit(BATCH)
+      .execute()
     let delivered = 0
     for (const row of due) {
-      const leased = await db.updateTable('wx_outbox').set({ locked_until: clock.now() + LEASE })
-        .where('id', '=', row.id).where('done_at', 'is', null)
-        .where(eb => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', clock.now())])).executeTakeFirst()
+      const leased = await db
+        .updateTable('wx_outbox')
+        .set({ locked_until: clock.now() + LEASE })
+        .where('id', '=', row.id)
+        .where('done_at', 'is', null)
+        .where(eb => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', clock.now())]))
+        .executeTakeFirst()
       if (Number(leased.numUpdatedRows) === 0) continue
       try {
         await this.wx.call('/card/code/consume', JSON.parse(row.payload))
         await this.done(row.id)
         delivered++
-      }
-      catch (err) {
+      } catch (err) {
         if (err instanceof WeChatError && err.errcode === ALREADY_CONSUMED) {
           await this.done(row.id)
           delivered++
           continue
         }
         const attempts = row.attempts + 1
-        await db.updateTable('wx_outbox').set({
-          attempts, next_at: clock.now() + Math.min(2 ** attempts, 300), locked_until: null,
-          last_error: err instanceof WeChatError ? `${err.errcode} ${err.errmsg}` : String(err),
-        }).where('id', '=', row.id).execute()
+        await db
+          .updateTable('wx_outbox')
+          .set({
+            attempts,
+            next_at: clock.now() + Math.min(2 ** attempts, 300),
+            locked_until: null,
+            last_error: err instanceof WeChatError ? `${err.errcode} ${err.errmsg}` : String(err),
+          })
+          .where('id', '=', row.id)
+          .execute()
       }
     }
     return delivered
   }
 
   private async done(id: string) {
-    await this.deps.db.updateTable('wx_outbox').set({ done_at: this.deps.clock.now(), locked_until: null }).where('id', '=', id).execute()
+    await this.deps.db
+      .updateTable('wx_outbox')
+      .set({ done_at: this.deps.clock.now(), locked_until: null })
+      .where('id', '=', id)
+      .execute()
   }
 }

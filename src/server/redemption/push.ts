@@ -8,9 +8,26 @@ export const redemptionPushHandlers: PushHandlers = {
     const c = await couponByWalletCode(trx, e.UserCardCode ?? '', e.CardId ?? '', e.FromUserName ?? '')
     if (!c) return
     const now = deps.clock.now()
-    const took = await trx.updateTable('coupons').set({ redeemed_at: now, redeemed_source: 'wechat' })
-      .where('id', '=', c.id).where('redeemed_at', 'is', null).executeTakeFirst()
+    const took = await trx
+      .updateTable('coupons')
+      .set({ redeemed_at: now, redeemed_source: 'wechat' })
+      .where('id', '=', c.id)
+      .where('redeemed_at', 'is', null)
+      .executeTakeFirst()
     if (Number(took.numUpdatedRows) === 1)
-      await recordEvent(trx, { type: 'redeem', merchant_id: c.merchant_id, offer_id: c.offer_id, coupon_id: c.id, user_id: c.user_id, store_id: null, channel: c.channel, ref: c.ref }, now)
+      await recordEvent(
+        trx,
+        {
+          type: 'redeem',
+          merchant_id: c.merchant_id,
+          offer_id: c.offer_id,
+          coupon_id: c.id,
+          user_id: c.user_id,
+          store_id: null,
+          channel: c.channel,
+          ref: c.ref,
+        },
+        now,
+      )
   },
 }

@@ -21,7 +21,7 @@ export function redemptionRoutes(app: FastifyInstance, deps: Deps): void {
   const { db, clock } = deps
   const misses = new Map<string, number[]>()
 
-  app.post('/api/redeem', { config: { rateLimit: perUserLimit(deps, 300) } }, async (request) => {
+  app.post('/api/redeem', { config: { rateLimit: perUserLimit(deps, 300) } }, async request => {
     const body = parse(redeemBody, request.body, 'body')
     const user = await requireUser(deps, request, '/clerk')
     const clerk = await requireClerkOf(db, user.id, body.storeId)
@@ -30,22 +30,42 @@ export function redemptionRoutes(app: FastifyInstance, deps: Deps): void {
     if (recent.length >= GUESS_LIMIT) throw new AppError('rate_limited', '错误券码过多，请稍后再试')
     let coupon: Awaited<ReturnType<typeof redeem>>
     try {
-      coupon = await redeem(db, { code: body.code, storeId: body.storeId, clerkUserId: user.id, merchantId: clerk.merchant_id }, now)
-    }
-    catch (err) {
+      coupon = await redeem(
+        db,
+        { code: body.code, storeId: body.storeId, clerkUserId: user.id, merchantId: clerk.merchant_id },
+        now,
+      )
+    } catch (err) {
       if (err instanceof AppError && err.code === 'unknown_code') misses.set(user.id, [...recent, now])
       throw err
     }
-    const consumer = await db.selectFrom('users').select(['nickname', 'openid']).where('id', '=', coupon.user_id).executeTakeFirstOrThrow()
+    const consumer = await db
+      .selectFrom('users')
+      .select(['nickname', 'openid'])
+      .where('id', '=', coupon.user_id)
+      .executeTakeFirstOrThrow()
     const [dto] = await couponDtos(db, [coupon], coupon.user_id, now)
-    return { coupon: dto, redeemedAt: iso(now), storeId: body.storeId, consumer: maskName(consumer.nickname, consumer.openid) }
+    return {
+      coupon: dto,
+      redeemedAt: iso(now),
+      storeId: body.storeId,
+      consumer: maskName(consumer.nickname, consumer.openid),
+    }
   })
 
-  app.get('/api/clerk/redemptions', async (request) => {
+  app.get('/api/clerk/redemptions', async request => {
     const { store } = parse(storeQuery, request.query, 'query')
     const user = await requireUser(deps, request, '/clerk')
     await requireClerkOf(db, user.id, store)
     const rows = await todaysRedemptions(db, store, clock.now())
-    return { redemptions: rows.map(r => ({ couponId: r.id, code: `${r.code.slice(0, 4)} **** **** ${r.code.slice(-4)}`, title: r.title, redeemedAt: iso(r.redeemed_at!), consumer: maskName(r.nickname, r.openid) })) }
+    return {
+      redemptions: rows.map(r => ({
+        couponId: r.id,
+        code: `${r.code.slice(0, 4)} **** **** ${r.code.slice(-4)}`,
+        title: r.title,
+        redeemedAt: iso(r.redeemed_at!),
+        consumer: maskName(r.nickname, r.openid),
+      })),
+    }
   })
 }

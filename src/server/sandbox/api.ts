@@ -28,17 +28,21 @@ const faultAnswers: Record<string, [number, string]> = {
 /** Resolves the token an API call carries: valid, or the WeChat error it earns. */
 export async function checkAccessToken(deps: Deps, token: string | undefined) {
   const now = deps.clock.now()
-  const row = token ? await deps.db.selectFrom('sandbox_tokens').selectAll().where('token', '=', token).executeTakeFirst() : undefined
-  if (!row || row.appid !== deps.config.wx.appId) return wxErr(40001, 'invalid credential, access_token is invalid or not latest')
+  const row = token
+    ? await deps.db.selectFrom('sandbox_tokens').selectAll().where('token', '=', token).executeTakeFirst()
+    : undefined
+  if (!row || row.appid !== deps.config.wx.appId)
+    return wxErr(40001, 'invalid credential, access_token is invalid or not latest')
   if (row.expires_at <= now) return wxErr(42001, 'access_token expired')
-  if (row.superseded_at !== null && row.superseded_at + GRACE <= now) return wxErr(40001, 'invalid credential, access_token is invalid or not latest')
+  if (row.superseded_at !== null && row.superseded_at + GRACE <= now)
+    return wxErr(40001, 'invalid credential, access_token is invalid or not latest')
   return null
 }
 
 export function sandboxApi(app: FastifyInstance, deps: Deps): void {
   const { config, db, clock } = deps
 
-  app.register(async (api) => {
+  app.register(async api => {
     // Every call is counted, then may meet a planned fault, before the API itself answers.
     api.addHook('preHandler', async (request, reply) => {
       const path = request.routeOptions.url!.replace('/__wx/api', '')
@@ -53,53 +57,114 @@ export function sandboxApi(app: FastifyInstance, deps: Deps): void {
       return reply.send(wxErr(code, msg))
     })
 
-    api.get('/__wx/api/cgi-bin/token', async (request) => {
+    api.get('/__wx/api/cgi-bin/token', async request => {
       const q = request.query as Record<string, string | undefined>
       if (q.grant_type !== 'client_credential') return wxErr(40002, 'invalid grant_type')
       if (q.appid !== config.wx.appId) return wxErr(40013, 'invalid appid')
-      if (q.secret !== config.wx.appSecret) return wxErr(40001, 'invalid credential, access_token is invalid or not latest')
+      if (q.secret !== config.wx.appSecret)
+        return wxErr(40001, 'invalid credential, access_token is invalid or not latest')
       const now = clock.now()
       // Each fetch supersedes the previous token, which keeps working for 5 more minutes.
-      await db.updateTable('sandbox_tokens').set({ superseded_at: now }).where('endpoint', '=', 'classic').where('superseded_at', 'is', null).execute()
+      await db
+        .updateTable('sandbox_tokens')
+        .set({ superseded_at: now })
+        .where('endpoint', '=', 'classic')
+        .where('superseded_at', 'is', null)
+        .execute()
       const token = `ACCESS_${randomToken(64)}`
-      await db.insertInto('sandbox_tokens').values({ token, appid: config.wx.appId, endpoint: 'classic', created_at: now, expires_at: now + TOKEN_TTL, superseded_at: null }).execute()
+      await db
+        .insertInto('sandbox_tokens')
+        .values({
+          token,
+          appid: config.wx.appId,
+          endpoint: 'classic',
+          created_at: now,
+          expires_at: now + TOKEN_TTL,
+          superseded_at: null,
+        })
+        .execute()
       return { access_token: token, expires_in: TOKEN_TTL }
     })
 
-    api.post('/__wx/api/cgi-bin/stable_token', async (request) => {
+    api.post('/__wx/api/cgi-bin/stable_token', async request => {
       const b = (request.body ?? {}) as Record<string, unknown>
       if (b.grant_type !== 'client_credential') return wxErr(40002, 'invalid grant_type')
       if (b.appid !== config.wx.appId) return wxErr(40013, 'invalid appid')
       if (b.secret !== config.wx.appSecret) return wxErr(40125, 'invalid appsecret')
       const now = clock.now()
-      const current = await db.selectFrom('sandbox_tokens').selectAll().where('endpoint', '=', 'stable').where('superseded_at', 'is', null)
-        .orderBy('created_at', 'desc').executeTakeFirst()
-      if (current && b.force_refresh !== true && current.expires_at - now > GRACE) return { access_token: current.token, expires_in: current.expires_at - now }
-      if (b.force_refresh === true) await db.updateTable('sandbox_tokens').set({ superseded_at: now - GRACE }).where('endpoint', '=', 'stable').execute()
-      else await db.updateTable('sandbox_tokens').set({ superseded_at: now }).where('endpoint', '=', 'stable').where('superseded_at', 'is', null).execute()
+      const current = await db
+        .selectFrom('sandbox_tokens')
+        .selectAll()
+        .where('endpoint', '=', 'stable')
+        .where('superseded_at', 'is', null)
+        .orderBy('created_at', 'desc')
+        .executeTakeFirst()
+      if (current && b.force_refresh !== true && current.expires_at - now > GRACE)
+        return { access_token: current.token, expires_in: current.expires_at - now }
+      if (b.force_refresh === true)
+        await db
+          .updateTable('sandbox_tokens')
+          .set({ superseded_at: now - GRACE })
+          .where('endpoint', '=', 'stable')
+          .execute()
+      else
+        await db
+          .updateTable('sandbox_tokens')
+          .set({ superseded_at: now })
+          .where('endpoint', '=', 'stable')
+          .where('superseded_at', 'is', null)
+          .execute()
       const token = `STABLE_${randomToken(64)}`
-      await db.insertInto('sandbox_tokens').values({ token, appid: config.wx.appId, endpoint: 'stable', created_at: now, expires_at: now + TOKEN_TTL, superseded_at: null }).execute()
+      await db
+        .insertInto('sandbox_tokens')
+        .values({
+          token,
+          appid: config.wx.appId,
+          endpoint: 'stable',
+          created_at: now,
+          expires_at: now + TOKEN_TTL,
+          superseded_at: null,
+        })
+        .execute()
       return { access_token: token, expires_in: TOKEN_TTL }
     })
 
-    api.get('/__wx/api/cgi-bin/ticket/getticket', async (request) => {
+    api.get('/__wx/api/cgi-bin/ticket/getticket', async request => {
       const q = request.query as Record<string, string | undefined>
       const bad = await checkAccessToken(deps, q.access_token)
       if (bad) return bad
       if (q.type !== 'jsapi' && q.type !== 'wx_card') return wxErr(40097, 'invalid args')
       const now = clock.now()
-      const current = await db.selectFrom('sandbox_tickets').selectAll().where('type', '=', q.type).where('expires_at', '>', now)
-        .orderBy('created_at', 'desc').executeTakeFirst()
+      const current = await db
+        .selectFrom('sandbox_tickets')
+        .selectAll()
+        .where('type', '=', q.type)
+        .where('expires_at', '>', now)
+        .orderBy('created_at', 'desc')
+        .executeTakeFirst()
       if (current) return { errcode: 0, errmsg: 'ok', ticket: current.ticket, expires_in: current.expires_at - now }
       const ticket = `${q.type === 'jsapi' ? 'JSAPI' : 'CARD'}_${randomToken(48)}`
-      await db.insertInto('sandbox_tickets').values({ ticket, type: q.type, created_at: now, expires_at: now + TOKEN_TTL }).execute()
+      await db
+        .insertInto('sandbox_tickets')
+        .values({ ticket, type: q.type, created_at: now, expires_at: now + TOKEN_TTL })
+        .execute()
       return { errcode: 0, errmsg: 'ok', ticket, expires_in: TOKEN_TTL }
     })
 
     sandboxCardApi(api, deps)
   })
 
-  const faultBody = z.object({ target: z.string().min(1).max(64).regex(/^(\/[a-z0-9_/-]+|bridge:[a-zA-Z]+|push:[a-z_]+)$/, 'an API path, bridge:<api> or push:<event>'), mode: z.enum(faultModes), count: z.number().int().min(1).max(1000).default(1) }).strict()
+  const faultBody = z
+    .object({
+      target: z
+        .string()
+        .min(1)
+        .max(64)
+        .regex(/^(\/[a-z0-9_/-]+|bridge:[a-zA-Z]+|push:[a-z_]+)$/, 'an API path, bridge:<api> or push:<event>'),
+      mode: z.enum(faultModes),
+      count: z.number().int().min(1).max(1000).default(1),
+    })
+    .strict()
   app.post('/__wx/faults', async (request, reply) => {
     const f = parse(faultBody, request.body, 'body')
     await planFault(db, f.target, f.mode, f.count)
@@ -110,7 +175,7 @@ export function sandboxApi(app: FastifyInstance, deps: Deps): void {
     return reply.status(204).send()
   })
   app.get('/__wx/stats', async () => ({ calls: await callCounts(db) }))
-  app.get('/__wx/faults/next/:target', async (request) => {
+  app.get('/__wx/faults/next/:target', async request => {
     const target = String((request.params as { target: string }).target)
     if (!/^[a-zA-Z]{1,32}$/.test(target)) throw new AppError('invalid_request', 'target: bridge API name')
     return { mode: await takeFault(db, `bridge:${target}`) }

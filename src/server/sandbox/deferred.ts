@@ -12,7 +12,9 @@ export class Deferred {
     if (this.closed) return
     const timer = setTimeout(() => {
       this.timers.delete(timer)
-      const p = work().catch(() => {}).finally(() => this.running.delete(p))
+      const p = work()
+        .catch(() => {})
+        .finally(() => this.running.delete(p))
       this.running.add(p)
     }, ms)
     this.timers.add(timer)

@@ -6,11 +6,14 @@
 import type { Db } from '../db/index.ts'
 
 export const faultModes = ['-1', '40001', '45009', '40097', 'hang', 'fail', 'cancel'] as const
-export type FaultMode = typeof faultModes[number]
+export type FaultMode = (typeof faultModes)[number]
 
 export async function planFault(db: Db, target: string, mode: FaultMode, count: number): Promise<void> {
-  await db.insertInto('sandbox_faults').values({ target, mode, remaining: count })
-    .onConflict(oc => oc.column('target').doUpdateSet({ mode, remaining: count })).execute()
+  await db
+    .insertInto('sandbox_faults')
+    .values({ target, mode, remaining: count })
+    .onConflict(oc => oc.column('target').doUpdateSet({ mode, remaining: count }))
+    .execute()
 }
 
 export async function clearFaults(db: Db): Promise<void> {
@@ -19,16 +22,23 @@ export async function clearFaults(db: Db): Promise<void> {
 
 /** The fault planned for this call, if any, used up in one conditional update. */
 export async function takeFault(db: Db, target: string): Promise<FaultMode | null> {
-  const taken = await db.updateTable('sandbox_faults').set(eb => ({ remaining: eb('remaining', '-', 1) }))
-    .where('target', '=', target).where('remaining', '>', 0).executeTakeFirst()
+  const taken = await db
+    .updateTable('sandbox_faults')
+    .set(eb => ({ remaining: eb('remaining', '-', 1) }))
+    .where('target', '=', target)
+    .where('remaining', '>', 0)
+    .executeTakeFirst()
   if (Number(taken.numUpdatedRows) === 0) return null
   const row = await db.selectFrom('sandbox_faults').select('mode').where('target', '=', target).executeTakeFirst()
   return (row?.mode as FaultMode) ?? null
 }
 
 export async function countCall(db: Db, api: string): Promise<void> {
-  await db.insertInto('sandbox_calls').values({ api, count: 1 })
-    .onConflict(oc => oc.column('api').doUpdateSet(eb => ({ count: eb('sandbox_calls.count', '+', 1) }))).execute()
+  await db
+    .insertInto('sandbox_calls')
+    .values({ api, count: 1 })
+    .onConflict(oc => oc.column('api').doUpdateSet(eb => ({ count: eb('sandbox_calls.count', '+', 1) })))
+    .execute()
 }
 
 export async function callCounts(db: Db): Promise<Record<string, number>> {

@@ -14,7 +14,9 @@ const AUTHORIZE_ORDER = ['appid', 'redirect_uri', 'response_type', 'scope', 'sta
 
 /** WeChat shows its own error page, with a number, when the authorize link is wrong. */
 function wxErrorPage(reply: FastifyReply, errcode: number, reason: string) {
-  return reply.status(200).type('text/html; charset=utf-8')
+  return reply
+    .status(200)
+    .type('text/html; charset=utf-8')
     .send(messagePage({ title: '该链接无法访问', message: `${reason}（错误码 ${errcode}）`, actions: [] }))
 }
 
@@ -47,52 +49,76 @@ export function sandboxOAuth(app: FastifyInstance, deps: Deps): void {
     let target: URL
     try {
       target = new URL(redirectUri)
-    }
-    catch {
+    } catch {
       return wxErrorPage(reply, 10011, 'redirect_uri 参数错误')
     }
     if (target.host !== allowedHost) return wxErrorPage(reply, 10003, 'redirect_uri 域名与后台配置不一致')
     if (params.get('response_type') !== 'code') return wxErrorPage(reply, 10003, 'response_type 参数错误')
-    if (scope !== 'snsapi_base' && scope !== 'snsapi_userinfo') return wxErrorPage(reply, 10005, '此公众号并没有这些 scope 的权限')
-    if (Buffer.byteLength(state) > 128 || !/^[A-Za-z0-9]*$/.test(state)) return wxErrorPage(reply, 10003, 'state 参数错误')
+    if (scope !== 'snsapi_base' && scope !== 'snsapi_userinfo')
+      return wxErrorPage(reply, 10005, '此公众号并没有这些 scope 的权限')
+    if (Buffer.byteLength(state) > 128 || !/^[A-Za-z0-9]*$/.test(state))
+      return wxErrorPage(reply, 10003, 'state 参数错误')
 
     const user = await phoneUser(deps, request, reply)
-    if (scope === 'snsapi_base') return reply.redirect(redirectWith(redirectUri, { code: await issueCode(user.openid, scope), state }), 302)
+    if (scope === 'snsapi_base')
+      return reply.redirect(redirectWith(redirectUri, { code: await issueCode(user.openid, scope), state }), 302)
 
     const hidden = Object.entries({ appid, redirect_uri: redirectUri, scope, state })
-      .map(([k, v]) => `<input type="hidden" name="${k}" value="${escapeHtml(v)}">`).join('')
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(htmlPage('微信授权', `
+      .map(([k, v]) => `<input type="hidden" name="${k}" value="${escapeHtml(v)}">`)
+      .join('')
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(
+        htmlPage(
+          '微信授权',
+          `
 <main class="msg"><div class="msg-icon msg-icon-success" style="background:${escapeHtml(user.avatar_color)}"></div>
 <h1>卡券 申请使用</h1><p>你的昵称、头像（${escapeHtml(user.nickname)}）${user.snapshot ? '<br>当前为快照页模式' : ''}</p>
 <form method="post" action="/__wx/connect/oauth2/authorize/decision" class="msg-actions">${hidden}
 <button class="btn btn-primary" name="decision" value="allow">允许</button>
-<button class="btn btn-default" name="decision" value="deny">拒绝</button></form></main>`))
+<button class="btn btn-default" name="decision" value="deny">拒绝</button></form></main>`,
+        ),
+      )
   })
 
   app.post('/__wx/connect/oauth2/authorize/decision', async (request, reply) => {
     const body = request.body as Record<string, string> | undefined
     const redirectUri = body?.redirect_uri ?? ''
     let host = ''
-    try { host = new URL(redirectUri).host }
-    catch { /* refused below */ }
+    try {
+      host = new URL(redirectUri).host
+    } catch {
+      /* refused below */
+    }
     if (body?.appid !== config.wx.appId || host !== allowedHost) return wxErrorPage(reply, 10003, '参数错误')
     const state = String(body.state ?? '')
     // Older clients send the user back with the state and no code when they refuse.
     if (body.decision !== 'allow') return reply.redirect(redirectWith(redirectUri, { state }), 302)
     const user = await phoneUser(deps, request, reply)
-    return reply.redirect(redirectWith(redirectUri, { code: await issueCode(user.openid, 'snsapi_userinfo', user.snapshot === 1), state }), 302)
+    return reply.redirect(
+      redirectWith(redirectUri, { code: await issueCode(user.openid, 'snsapi_userinfo', user.snapshot === 1), state }),
+      302,
+    )
   })
 
   async function issueCode(openid: string, scope: string, snapshot = false): Promise<string> {
     const code = randomToken(32)
-    await db.insertInto('sandbox_codes').values({
-      code, openid: snapshot ? snapshotOpenid(openid) : openid, appid: config.wx.appId,
-      scope: snapshot ? `${scope},snapshot` : scope, created_at: clock.now(), used_at: null,
-    }).execute()
+    await db
+      .insertInto('sandbox_codes')
+      .values({
+        code,
+        openid: snapshot ? snapshotOpenid(openid) : openid,
+        appid: config.wx.appId,
+        scope: snapshot ? `${scope},snapshot` : scope,
+        created_at: clock.now(),
+        used_at: null,
+      })
+      .execute()
     return code
   }
 
-  app.get('/__wx/api/sns/oauth2/access_token', async (request) => {
+  app.get('/__wx/api/sns/oauth2/access_token', async request => {
     const q = request.query as Record<string, string | undefined>
     if (q.appid !== config.wx.appId) return err(40013, 'invalid appid')
     if (q.secret !== config.wx.appSecret) return err(40125, 'invalid appsecret')
@@ -101,12 +127,23 @@ export function sandboxOAuth(app: FastifyInstance, deps: Deps): void {
     const now = clock.now()
     const row = await db.selectFrom('sandbox_codes').selectAll().where('code', '=', q.code).executeTakeFirst()
     if (!row || row.created_at + CODE_TTL <= now) return err(40029, 'invalid code')
-    const claimed = await db.updateTable('sandbox_codes').set({ used_at: now }).where('code', '=', q.code).where('used_at', 'is', null).executeTakeFirst()
+    const claimed = await db
+      .updateTable('sandbox_codes')
+      .set({ used_at: now })
+      .where('code', '=', q.code)
+      .where('used_at', 'is', null)
+      .executeTakeFirst()
     if (Number(claimed.numUpdatedRows) === 0) return err(40163, 'code been used')
     const snapshot = row.scope.endsWith(',snapshot')
     const scope = row.scope.replace(',snapshot', '')
     return {
-      access_token: issueToken(deps, { k: 'access', o: row.openid, s: scope, e: now + 7200, ...(snapshot ? { snap: 1 as const } : {}) }),
+      access_token: issueToken(deps, {
+        k: 'access',
+        o: row.openid,
+        s: scope,
+        e: now + 7200,
+        ...(snapshot ? { snap: 1 as const } : {}),
+      }),
       expires_in: 7200,
       refresh_token: issueToken(deps, { k: 'refresh', o: row.openid, s: scope, e: now + 30 * 86_400 }),
       openid: row.openid,
@@ -115,7 +152,7 @@ export function sandboxOAuth(app: FastifyInstance, deps: Deps): void {
     }
   })
 
-  app.get('/__wx/api/sns/oauth2/refresh_token', async (request) => {
+  app.get('/__wx/api/sns/oauth2/refresh_token', async request => {
     const q = request.query as Record<string, string | undefined>
     if (q.appid !== config.wx.appId) return err(40013, 'invalid appid')
     const t = readToken(deps, q.refresh_token, 'refresh')
@@ -130,14 +167,14 @@ export function sandboxOAuth(app: FastifyInstance, deps: Deps): void {
     }
   })
 
-  app.get('/__wx/api/sns/auth', async (request) => {
+  app.get('/__wx/api/sns/auth', async request => {
     const q = request.query as Record<string, string | undefined>
     const t = readToken(deps, q.access_token, 'access')
     if (!t || t.o !== q.openid) return err(40003, 'invalid openid')
     return { errcode: 0, errmsg: 'ok' }
   })
 
-  app.get('/__wx/api/sns/userinfo', async (request) => {
+  app.get('/__wx/api/sns/userinfo', async request => {
     const q = request.query as Record<string, string | undefined>
     const t = readToken(deps, q.access_token, 'access')
     if (!t) return err(40001, 'invalid credential, access_token is invalid or not latest')

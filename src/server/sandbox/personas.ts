@@ -19,26 +19,43 @@ const css = `<style>
 
 export function sandboxPersonas(app: FastifyInstance, deps: Deps): void {
   const { db, clock } = deps
-  const back = (q: unknown) => safeReturnPath(String((q as Record<string, unknown>)?.return ?? '/'), deps.config.publicUrl) ?? '/'
+  const back = (q: unknown) =>
+    safeReturnPath(String((q as Record<string, unknown>)?.return ?? '/'), deps.config.publicUrl) ?? '/'
 
   app.get('/__wx/personas', async (request, reply) => {
     const me = await currentSandboxUser(deps, request)
     const users = await db.selectFrom('sandbox_users').selectAll().orderBy('created_at').orderBy('openid').execute()
     const ret = back(request.query)
-    const rows = users.map(u => `<div class="cell"><div class="av" style="background:${escapeHtml(u.avatar_color)}">${escapeHtml(u.nickname.slice(0, 1))}</div>
+    const rows = users
+      .map(
+        u => `<div class="cell"><div class="av" style="background:${escapeHtml(u.avatar_color)}">${escapeHtml(u.nickname.slice(0, 1))}</div>
 <div class="who"><b>${escapeHtml(u.nickname)}</b>${u.openid === me?.openid ? '<span class="tag">当前</span>' : ''}${u.snapshot ? '<span class="tag">快照页</span>' : ''}<small>${escapeHtml(u.openid)}</small></div>
 <form method="post" action="/__wx/personas/switch"><input type="hidden" name="openid" value="${escapeHtml(u.openid)}"><input type="hidden" name="return" value="${escapeHtml(ret)}"><button class="mini">切换</button></form>
-<form method="post" action="/__wx/personas/snapshot"><input type="hidden" name="openid" value="${escapeHtml(u.openid)}"><button class="mini">${u.snapshot ? '关快照' : '快照页'}</button></form></div>`).join('')
-    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(htmlPage('沙箱用户', `${css}<main class="list">
+<form method="post" action="/__wx/personas/snapshot"><input type="hidden" name="openid" value="${escapeHtml(u.openid)}"><button class="mini">${u.snapshot ? '关快照' : '快照页'}</button></form></div>`,
+      )
+      .join('')
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-store')
+      .send(
+        htmlPage(
+          '沙箱用户',
+          `${css}<main class="list">
 <h1>沙箱微信用户</h1><p>每个用户像一部手机：切换后，卡券站点会以该用户重新登录。</p>
 <div class="cells">${rows || '<div class="cell">还没有用户：打开任意优惠链接即会创建一个。</div>'}</div>
 <div class="bar"><form method="post" action="/__wx/personas/new" style="flex:1;display:flex"><input type="hidden" name="return" value="${escapeHtml(ret)}"><button class="btn btn-primary" style="flex:1">换一部新手机</button></form>
-<a class="btn btn-default" href="${escapeHtml(ret)}">返回</a></div></main>`))
+<a class="btn btn-default" href="${escapeHtml(ret)}">返回</a></div></main>`,
+        ),
+      )
   })
 
   app.post('/__wx/personas/switch', async (request, reply) => {
     const body = request.body as Record<string, string> | undefined
-    const user = await db.selectFrom('sandbox_users').select('openid').where('openid', '=', String(body?.openid ?? '')).executeTakeFirst()
+    const user = await db
+      .selectFrom('sandbox_users')
+      .select('openid')
+      .where('openid', '=', String(body?.openid ?? ''))
+      .executeTakeFirst()
     if (user) {
       setSandboxUser(deps, reply, user.openid)
       // Another phone has its own login on the site, too.
@@ -56,8 +73,17 @@ export function sandboxPersonas(app: FastifyInstance, deps: Deps): void {
 
   app.post('/__wx/personas/snapshot', async (request, reply) => {
     const openid = String((request.body as Record<string, string> | undefined)?.openid ?? '')
-    const user = await db.selectFrom('sandbox_users').select(['openid', 'snapshot']).where('openid', '=', openid).executeTakeFirst()
-    if (user) await db.updateTable('sandbox_users').set({ snapshot: user.snapshot ? 0 : 1 }).where('openid', '=', openid).execute()
+    const user = await db
+      .selectFrom('sandbox_users')
+      .select(['openid', 'snapshot'])
+      .where('openid', '=', openid)
+      .executeTakeFirst()
+    if (user)
+      await db
+        .updateTable('sandbox_users')
+        .set({ snapshot: user.snapshot ? 0 : 1 })
+        .where('openid', '=', openid)
+        .execute()
     return reply.redirect('/__wx/personas', 303)
   })
 
@@ -66,7 +92,11 @@ export function sandboxPersonas(app: FastifyInstance, deps: Deps): void {
     const u = await db.selectFrom('sandbox_users').selectAll().where('openid', '=', openid).executeTakeFirst()
     const color = u?.avatar_color ?? '#888'
     const letter = escapeHtml(u?.nickname.slice(0, 1) ?? '?')
-    return reply.type('image/svg+xml').header('cache-control', 'public, max-age=3600')
-      .send(`<svg xmlns="http://www.w3.org/2000/svg" width="132" height="132"><rect width="132" height="132" fill="${color}"/><text x="66" y="88" font-size="64" text-anchor="middle" fill="#fff" font-family="sans-serif">${letter}</text></svg>`)
+    return reply
+      .type('image/svg+xml')
+      .header('cache-control', 'public, max-age=3600')
+      .send(
+        `<svg xmlns="http://www.w3.org/2000/svg" width="132" height="132"><rect width="132" height="132" fill="${color}"/><text x="66" y="88" font-size="64" text-anchor="middle" fill="#fff" font-family="sans-serif">${letter}</text></svg>`,
+      )
   })
 }

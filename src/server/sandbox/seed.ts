@@ -4,8 +4,10 @@ import type { Db } from '../db/index.ts'
 export const DEMO_CARD_ID = 'pKQsandboxDemoLatte10off0001'
 
 export async function createSandboxCard(db: Db, now: number): Promise<string> {
-  await db.insertInto('sandbox_cards')
+  await db
+    .insertInto('sandbox_cards')
     .values({ card_id: DEMO_CARD_ID, title: '拿铁满50减10', brand_name: '山川咖啡', color: '#c0392b', created_at: now })
-    .onConflict(oc => oc.column('card_id').doNothing()).execute()
+    .onConflict(oc => oc.column('card_id').doNothing())
+    .execute()
   return DEMO_CARD_ID
 }

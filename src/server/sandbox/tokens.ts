@@ -2,7 +2,13 @@
 import { createHmac } from 'node:crypto'
 import type { Deps } from '../deps.ts'
 
-interface TokenClaims { k: 'access' | 'refresh', o: string, s: string, e: number, snap?: 1 }
+interface TokenClaims {
+  k: 'access' | 'refresh'
+  o: string
+  s: string
+  e: number
+  snap?: 1
+}
 
 export function issueToken(deps: Deps, claims: TokenClaims): string {
   const body = Buffer.from(JSON.stringify(claims)).toString('base64url')
@@ -17,8 +23,7 @@ export function readToken(deps: Deps, token: string | undefined, kind: TokenClai
   try {
     const c = JSON.parse(Buffer.from(body, 'base64url').toString()) as TokenClaims
     return c.k === kind && c.e > deps.clock.now() ? c : null
-  }
-  catch {
+  } catch {
     return null
   }
 }

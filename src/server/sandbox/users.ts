@@ -14,7 +14,10 @@ const names = ['小明', '阿花', '大熊', '橙子', '老王', '糖糖', '阿�
 const colors = ['#07c160', '#10aeff', '#fa9d3b', '#fa5151', '#576b95', '#9b59b6', '#1abc9c']
 
 function sign(deps: Deps, openid: string): string {
-  return createHmac('sha256', deps.config.sessionSecret).update(`sandbox-user:${openid}`).digest('base64url').slice(0, 22)
+  return createHmac('sha256', deps.config.sessionSecret)
+    .update(`sandbox-user:${openid}`)
+    .digest('base64url')
+    .slice(0, 22)
 }
 
 /** WeChat openids are 28 characters of base64url, starting with "o". */
@@ -23,7 +26,10 @@ export function newOpenid(): string {
 }
 
 export async function createSandboxUser(db: Db, now: number): Promise<SandboxUsersTable> {
-  const count = await db.selectFrom('sandbox_users').select(eb => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  const count = await db
+    .selectFrom('sandbox_users')
+    .select(eb => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
   const n = Number(count.n)
   const user = {
     openid: newOpenid(),
@@ -37,7 +43,12 @@ export async function createSandboxUser(db: Db, now: number): Promise<SandboxUse
 }
 
 export function setSandboxUser(deps: Deps, reply: FastifyReply, openid: string): void {
-  reply.setCookie(SANDBOX_USER_COOKIE, `${openid}.${sign(deps, openid)}`, { path: '/', httpOnly: true, sameSite: 'lax', maxAge: 365 * 86_400 })
+  reply.setCookie(SANDBOX_USER_COOKIE, `${openid}.${sign(deps, openid)}`, {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    maxAge: 365 * 86_400,
+  })
 }
 
 export async function currentSandboxUser(deps: Deps, request: FastifyRequest): Promise<SandboxUsersTable | null> {

@@ -26,14 +26,18 @@ export function decryptCode(deps: Deps, encrypted: string): string | null {
     if (raw.length < 32) return null
     const d = createDecipheriv('aes-256-cbc', codeKey(deps), raw.subarray(0, 16))
     return Buffer.concat([d.update(raw.subarray(16)), d.final()]).toString('utf8')
-  }
-  catch {
+  } catch {
     return null
   }
 }
 
-export interface CardToAdd { card_id: string, card_ext: string }
-export type AddResult = { ok: true, list: { card_id: string, card_ext: string, is_succ: 1, code: string }[] } | { ok: false, reason: string }
+export interface CardToAdd {
+  card_id: string
+  card_ext: string
+}
+export type AddResult =
+  | { ok: true; list: { card_id: string; card_ext: string; is_succ: 1; code: string }[] }
+  | { ok: false; reason: string }
 
 /** CardExt timestamps older than this are refused, as WeChat refuses stale ones. */
 const EXT_MAX_AGE = 30 * 60
@@ -42,51 +46,125 @@ const EXT_MAX_AGE = 30 * 60
 export async function addCards(deps: Deps, later: Deferred, openid: string, cards: CardToAdd[]): Promise<AddResult> {
   const { db, clock } = deps
   const now = clock.now()
-  const tickets = await db.selectFrom('sandbox_tickets').select('ticket').where('type', '=', 'wx_card').where('expires_at', '>', now).execute()
-  const accepted: { card_id: string, card_ext: string, code: string, outer: string | null }[] = []
+  const tickets = await db
+    .selectFrom('sandbox_tickets')
+    .select('ticket')
+    .where('type', '=', 'wx_card')
+    .where('expires_at', '>', now)
+    .execute()
+  const accepted: { card_id: string; card_ext: string; code: string; outer: string | null }[] = []
   for (const card of cards) {
-    const known = await db.selectFrom('sandbox_cards').select('card_id').where('card_id', '=', card.card_id).executeTakeFirst()
+    const known = await db
+      .selectFrom('sandbox_cards')
+      .select('card_id')
+      .where('card_id', '=', card.card_id)
+      .executeTakeFirst()
     if (!known) return { ok: false, reason: 'fail_invalid_card_id' }
     let ext: Record<string, unknown>
     try {
       ext = JSON.parse(card.card_ext)
-    }
-    catch {
+    } catch {
       return { ok: false, reason: 'fail_invalid_card_ext' }
     }
-    const { code, openid: boundTo, timestamp, nonce_str: nonce, signature, outer_str: outer } = ext as Record<string, string | undefined>
-    if (typeof timestamp !== 'string' || typeof signature !== 'string') return { ok: false, reason: 'fail_invalid_card_ext' }
+    const {
+      code,
+      openid: boundTo,
+      timestamp,
+      nonce_str: nonce,
+      signature,
+      outer_str: outer,
+    } = ext as Record<string, string | undefined>
+    if (typeof timestamp !== 'string' || typeof signature !== 'string')
+      return { ok: false, reason: 'fail_invalid_card_ext' }
     if (Math.abs(now - Number(timestamp)) > EXT_MAX_AGE) return { ok: false, reason: 'fail_timestamp_expired' }
-    const valid = tickets.some(t => cardExtSignature({ apiTicket: t.ticket, timestamp, cardId: card.card_id, code, openid: boundTo, nonceStr: nonce }) === signature)
+    const valid = tickets.some(
+      t =>
+        cardExtSignature({
+          apiTicket: t.ticket,
+          timestamp,
+          cardId: card.card_id,
+          code,
+          openid: boundTo,
+          nonceStr: nonce,
+        }) === signature,
+    )
     if (!valid) return { ok: false, reason: 'fail_invalid_signature' }
     if (boundTo && boundTo !== openid) return { ok: false, reason: 'fail_openid_not_match' }
     if (!code) return { ok: false, reason: 'fail_custom_code_required' }
     const taken = await db.selectFrom('sandbox_wallet').select('code').where('code', '=', code).executeTakeFirst()
     if (taken) return { ok: false, reason: 'fail_code_has_been_received' }
-    accepted.push({ card_id: card.card_id, card_ext: card.card_ext, code, outer: typeof outer === 'string' ? outer : null })
+    accepted.push({
+      card_id: card.card_id,
+      card_ext: card.card_ext,
+      code,
+      outer: typeof outer === 'string' ? outer : null,
+    })
   }
   for (const a of accepted)
-    await db.insertInto('sandbox_wallet').values({ code: a.code, card_id: a.card_id, openid, outer_str: a.outer, status: 'NORMAL', added_at: now, consumed_at: null }).execute()
+    await db
+      .insertInto('sandbox_wallet')
+      .values({
+        code: a.code,
+        card_id: a.card_id,
+        openid,
+        outer_str: a.outer,
+        status: 'NORMAL',
+        added_at: now,
+        consumed_at: null,
+      })
+      .execute()
   // WeChat pushes the event to the account's server on its own schedule, not before the page hears back.
   for (const a of accepted) {
-    later.schedule(50, () => pushEvent(deps, { FromUserName: openid, Event: 'user_get_card', CardId: a.card_id, UserCardCode: a.code, IsGiveByFriend: 0, FriendUserName: '', OuterId: 0, OldUserCardCode: '', OuterStr: a.outer ?? '', IsRestoreMemberCard: 0, IsRecommendByFriend: 0 }))
+    later.schedule(50, () =>
+      pushEvent(deps, {
+        FromUserName: openid,
+        Event: 'user_get_card',
+        CardId: a.card_id,
+        UserCardCode: a.code,
+        IsGiveByFriend: 0,
+        FriendUserName: '',
+        OuterId: 0,
+        OldUserCardCode: '',
+        OuterStr: a.outer ?? '',
+        IsRestoreMemberCard: 0,
+        IsRecommendByFriend: 0,
+      }),
+    )
   }
-  return { ok: true, list: accepted.map(a => ({ card_id: a.card_id, card_ext: a.card_ext, is_succ: 1 as const, code: encryptCode(deps, a.code) })) }
+  return {
+    ok: true,
+    list: accepted.map(a => ({
+      card_id: a.card_id,
+      card_ext: a.card_ext,
+      is_succ: 1 as const,
+      code: encryptCode(deps, a.code),
+    })),
+  }
 }
 
 /** Sends an event to the server's push URL as WeChat does: safe mode, signed, retried on failure. */
 export async function pushEvent(deps: Deps, fields: Record<string, string | number>): Promise<boolean> {
   const { config, clock } = deps
   // A planned `push:<Event>` fault is a push WeChat never delivers (its three tries all lost).
-  if (await takeFault(deps.db, `push:${fields.Event}`) === 'fail') return false
+  if ((await takeFault(deps.db, `push:${fields.Event}`)) === 'fail') return false
   const all = { ToUserName: 'gh_sandbox00001', CreateTime: clock.now(), MsgType: 'event', ...fields }
   for (let attempt = 0; attempt < 3; attempt++) {
-    const sealed = sealPush({ appId: config.wx.appId, token: config.wx.token, aesKey: config.wx.aesKey, previousAesKey: null }, all, { timestamp: clock.now(), nonce: randomToken(10), safe: true })
+    const sealed = sealPush(
+      { appId: config.wx.appId, token: config.wx.token, aesKey: config.wx.aesKey, previousAesKey: null },
+      all,
+      { timestamp: clock.now(), nonce: randomToken(10), safe: true },
+    )
     try {
-      const res = await fetch(`${config.publicUrl}/wechat/push?${new URLSearchParams(sealed.query)}`, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: sealed.body, signal: AbortSignal.timeout(5000) })
+      const res = await fetch(`${config.publicUrl}/wechat/push?${new URLSearchParams(sealed.query)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/xml' },
+        body: sealed.body,
+        signal: AbortSignal.timeout(5000),
+      })
       if (res.ok && (await res.text()) === 'success') return true
+    } catch {
+      /* retried below, as WeChat retries three times */
     }
-    catch { /* retried below, as WeChat retries three times */ }
     await new Promise(r => setTimeout(r, 200))
   }
   return false

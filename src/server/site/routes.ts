@@ -35,7 +35,7 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
   let template: Template | null = null
   let render: Render | null = null
 
-  async function load(): Promise<{ template: Template, render: Render } | null> {
+  async function load(): Promise<{ template: Template; render: Render } | null> {
     template ??= loadTemplate(dist)
     const entry = join(dist, 'server', 'entry-server.js')
     if (!render && existsSync(entry)) render = (await import(pathToFileURL(entry).href)).render as Render
@@ -44,25 +44,52 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
 
   if (existsSync(join(clientDir, 'assets'))) {
     // Hashed file names change with their content, so they can be cached for good.
-    await app.register(fastifyStatic, { root: join(clientDir, 'assets'), prefix: '/assets/', immutable: true, maxAge: '365d', index: false, wildcard: true })
+    await app.register(fastifyStatic, {
+      root: join(clientDir, 'assets'),
+      prefix: '/assets/',
+      immutable: true,
+      maxAge: '365d',
+      index: false,
+      wildcard: true,
+    })
   }
-  app.get('/favicon.svg', (_req, reply) => reply.header('cache-control', 'public, max-age=86400').type('image/svg+xml').sendFile('favicon.svg', clientDir))
-  app.get('/__page.css', (_req, reply) => reply.header('cache-control', 'public, max-age=3600').type('text/css').send(pageCss))
+  app.get('/favicon.svg', (_req, reply) =>
+    reply.header('cache-control', 'public, max-age=86400').type('image/svg+xml').sendFile('favicon.svg', clientDir),
+  )
+  app.get('/__page.css', (_req, reply) =>
+    reply.header('cache-control', 'public, max-age=3600').type('text/css').send(pageCss),
+  )
 
   function head(state: InitialState): string {
     const o = state.offer
-    const title = o ? `${o.title} · ${o.merchant.name}` : state.store ? `${state.store.store.name} · ${state.store.store.merchant.name}` : '卡券'
+    const title = o
+      ? `${o.title} · ${o.merchant.name}`
+      : state.store
+        ? `${state.store.store.name} · ${state.store.store.merchant.name}`
+        : '卡券'
     const desc = o ? `${offerValueLabel(o).summary}，${o.description}` : '领取优惠券，到店出示即可使用'
     return `<title>${escapeHtml(title)}</title><meta name="description" content="${escapeHtml(desc)}">`
   }
 
   async function page(request: FastifyRequest, reply: FastifyReply) {
     const site = await load()
-    if (!site) return reply.status(503).type('text/html; charset=utf-8').send(messagePage({ title: '站点尚未构建', message: '请先运行 npm run build。' }))
+    if (!site)
+      return reply
+        .status(503)
+        .type('text/html; charset=utf-8')
+        .send(messagePage({ title: '站点尚未构建', message: '请先运行 npm run build。' }))
     const url = new URL(request.url, config.publicUrl)
     const user = await sessionUser(deps, request)
-    const state: InitialState = { meta: { sandbox: config.sandbox, appId: config.wx.appId }, user: user ? userDto(user) : null }
-    const attribution = attributionSchema.safeParse(Object.fromEntries(['ch', 'ref', 'store'].flatMap(k => url.searchParams.has(k) ? [[k, url.searchParams.get(k)]] : []))).data ?? {}
+    const state: InitialState = {
+      meta: { sandbox: config.sandbox, appId: config.wx.appId },
+      user: user ? userDto(user) : null,
+    }
+    const attribution =
+      attributionSchema.safeParse(
+        Object.fromEntries(
+          ['ch', 'ref', 'store'].flatMap(k => (url.searchParams.has(k) ? [[k, url.searchParams.get(k)]] : [])),
+        ),
+      ).data ?? {}
     const now = clock.now()
     let status = 200
     const offerMatch = url.pathname.match(/^\/o\/([^/]+)\/?$/)
@@ -72,29 +99,42 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
       if (offer) {
         state.offer = offer
         await recordView(deps, { id: offer.id, merchant_id: offer.merchant.id }, attribution, user?.id ?? null)
-      }
-      else {
+      } else {
         status = 404
         state.missing = 'offer'
       }
-    }
-    else if (storeMatch) {
+    } else if (storeMatch) {
       const store = await getStore(db, storeMatch[1]!)
       if (store) {
         const { merchantId, ...dto } = store
-        state.store = { store: dto, offers: await listLiveOffers(db, { storeId: store.id, userId: user?.id ?? null }, now) }
-        await recordEvent(db, { type: 'view', merchant_id: merchantId, store_id: store.id, user_id: user?.id ?? null, channel: attribution.ch ?? 'qr', ref: attribution.ref ?? null }, now)
-      }
-      else {
+        state.store = {
+          store: dto,
+          offers: await listLiveOffers(db, { storeId: store.id, userId: user?.id ?? null }, now),
+        }
+        await recordEvent(
+          db,
+          {
+            type: 'view',
+            merchant_id: merchantId,
+            store_id: store.id,
+            user_id: user?.id ?? null,
+            channel: attribution.ch ?? 'qr',
+            ref: attribution.ref ?? null,
+          },
+          now,
+        )
+      } else {
         status = 404
         state.missing = 'store'
       }
-    }
-    else if (url.pathname === '/') {
+    } else if (url.pathname === '/') {
       state.offers = await listLiveOffers(db, { userId: user?.id ?? null }, now)
     }
     const html = isLandingPath(url.pathname) ? await site.render(url.pathname + url.search, state) : ''
-    return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-cache')
+    return reply
+      .status(status)
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
       .send(site.template.fill({ head: head(state) + (config.sandbox ? SANDBOX_BRIDGE : ''), html, state }))
   }
 

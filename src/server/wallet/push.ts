@@ -12,8 +12,12 @@ export const walletPushHandlers: PushHandlers = {
   user_del_card: async (trx, e, deps) => {
     const coupon = await couponByWalletCode(trx, e.UserCardCode ?? '', e.CardId ?? '', e.FromUserName ?? '')
     if (coupon) {
-      await trx.updateTable('coupons').set({ in_wallet: 0, wallet_removed_at: deps.clock.now() })
-        .where('id', '=', coupon.id).where('in_wallet', '=', 1).execute()
+      await trx
+        .updateTable('coupons')
+        .set({ in_wallet: 0, wallet_removed_at: deps.clock.now() })
+        .where('id', '=', coupon.id)
+        .where('in_wallet', '=', 1)
+        .execute()
     }
   },
 }

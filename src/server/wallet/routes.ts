@@ -9,17 +9,25 @@ import { ownCouponWithCard, recordWalletAdd, refuseUnusable, signCardExt } from 
 
 const walletBody = z.object({ encryptCode: z.string().min(1).max(512).optional() }).strict()
 
-interface CodeGet { card: { card_id: string }, openid: string, user_card_status: string }
+interface CodeGet {
+  card: { card_id: string }
+  openid: string
+  user_card_status: string
+}
 
 export function walletRoutes(app: FastifyInstance, deps: Deps): void {
   const { db, clock, wx } = deps
 
-  app.get('/api/coupons/:couponId/card-ext', async (request) => {
+  app.get('/api/coupons/:couponId/card-ext', async request => {
     const { couponId } = parse(couponParams, request.params, 'params')
     const user = await requireUser(deps, request, `/me/coupons/${couponId}`)
     const coupon = await ownCouponWithCard(db, user.id, couponId)
     refuseUnusable(coupon, clock.now())
-    const cardExt = await signCardExt(wx.credentials, { code: coupon.code, channel: coupon.channel, cardId: coupon.wx_card_id, openid: user.openid }, clock.now())
+    const cardExt = await signCardExt(
+      wx.credentials,
+      { code: coupon.code, channel: coupon.channel, cardId: coupon.wx_card_id, openid: user.openid },
+      clock.now(),
+    )
     return { cardId: coupon.wx_card_id, cardExt }
   })
 
@@ -28,22 +36,26 @@ export function walletRoutes(app: FastifyInstance, deps: Deps): void {
    * written until WeChat confirms, through card/code/decrypt and card/code/get, that this
    * user's wallet holds this coupon's code on this offer's card.
    */
-  app.post('/api/coupons/:couponId/wallet', async (request) => {
+  app.post('/api/coupons/:couponId/wallet', async request => {
     const { couponId } = parse(couponParams, request.params, 'params')
     const body = parse(walletBody, request.body, 'body')
     const user = await requireUser(deps, request, `/me/coupons/${couponId}`)
     const coupon = await ownCouponWithCard(db, user.id, couponId)
     if (body.encryptCode) {
-      const { code } = await wx.call<{ code: string }>('/card/code/decrypt', { encrypt_code: body.encryptCode }).catch((err) => {
-        if (err?.errcode === 40056) throw new AppError('code_mismatch', '卡包中的券码与此券不符')
-        throw err
-      })
+      const { code } = await wx
+        .call<{ code: string }>('/card/code/decrypt', { encrypt_code: body.encryptCode })
+        .catch(err => {
+          if (err?.errcode === 40056) throw new AppError('code_mismatch', '卡包中的券码与此券不符')
+          throw err
+        })
       if (code !== coupon.code) throw new AppError('code_mismatch', '卡包中的券码与此券不符')
     }
-    const held = await wx.call<CodeGet>('/card/code/get', { card_id: coupon.wx_card_id, code: coupon.code, check_consume: false }).catch((err) => {
-      if (err?.errcode === 40056) throw new AppError('code_mismatch', '微信卡包中没有这张券')
-      throw err
-    })
+    const held = await wx
+      .call<CodeGet>('/card/code/get', { card_id: coupon.wx_card_id, code: coupon.code, check_consume: false })
+      .catch(err => {
+        if (err?.errcode === 40056) throw new AppError('code_mismatch', '微信卡包中没有这张券')
+        throw err
+      })
     if (held.card.card_id !== coupon.wx_card_id || held.openid !== user.openid || held.user_card_status === 'DELETE')
       throw new AppError('code_mismatch', '微信卡包中没有这张券')
     await db.transaction().execute(trx => recordWalletAdd(trx, coupon, clock.now()))

@@ -17,22 +17,45 @@ import { cardExtSignature } from '../wechat/sign.ts'
 type DbLike = Kysely<Database>
 
 export async function ownCouponWithCard(db: DbLike, userId: string, couponId: string) {
-  const row = await db.selectFrom('coupons').innerJoin('offers', 'offers.id', 'coupons.offer_id')
-    .selectAll('coupons').select(['offers.wx_card_id', 'offers.merchant_id'])
-    .where('coupons.id', '=', couponId).where('coupons.user_id', '=', userId).executeTakeFirst()
+  const row = await db
+    .selectFrom('coupons')
+    .innerJoin('offers', 'offers.id', 'coupons.offer_id')
+    .selectAll('coupons')
+    .select(['offers.wx_card_id', 'offers.merchant_id'])
+    .where('coupons.id', '=', couponId)
+    .where('coupons.user_id', '=', userId)
+    .executeTakeFirst()
   if (!row) throw new AppError('not_found', 'coupon not found')
   if (!row.wx_card_id) throw new AppError('no_wallet_card', '此券不支持添加到微信卡包，到店出示券码即可')
   return row as typeof row & { wx_card_id: string }
 }
 
 /** A fresh, signed cardExt for wx.addCard: this coupon's own code, bound to this user. */
-export async function signCardExt(credentials: Credentials, c: { code: string, channel: string, cardId: string, openid: string }, now: number) {
+export async function signCardExt(
+  credentials: Credentials,
+  c: { code: string; channel: string; cardId: string; openid: string },
+  now: number,
+) {
   const apiTicket = await credentials.get('wx_card')
   const timestamp = String(now)
   const nonceStr = randomToken(16)
-  const signature = cardExtSignature({ apiTicket, timestamp, cardId: c.cardId, code: c.code, openid: c.openid, nonceStr })
+  const signature = cardExtSignature({
+    apiTicket,
+    timestamp,
+    cardId: c.cardId,
+    code: c.code,
+    openid: c.openid,
+    nonceStr,
+  })
   // outer_str comes back in WeChat's user_get_card push as OuterStr: the channel of the claim.
-  return JSON.stringify({ code: c.code, openid: c.openid, timestamp, nonce_str: nonceStr, outer_str: c.channel, signature })
+  return JSON.stringify({
+    code: c.code,
+    openid: c.openid,
+    timestamp,
+    nonce_str: nonceStr,
+    outer_str: c.channel,
+    signature,
+  })
 }
 
 export function refuseUnusable(c: Pick<CouponsTable, 'redeemed_at' | 'valid_to'>, now: number): void {
@@ -42,23 +65,45 @@ export function refuseUnusable(c: Pick<CouponsTable, 'redeemed_at' | 'valid_to'>
 }
 
 /** Marks the coupon as in the wallet and records one wallet_add event, unless it already was. */
-export async function recordWalletAdd(db: DbLike, coupon: Pick<CouponsTable, 'id' | 'user_id' | 'offer_id' | 'channel' | 'ref' | 'store_id'> & { merchant_id: string }, now: number): Promise<boolean> {
-  const moved = await db.updateTable('coupons').set({ in_wallet: 1, wallet_added_at: now, wallet_removed_at: null })
-    .where('id', '=', coupon.id).where('in_wallet', '=', 0).executeTakeFirst()
+export async function recordWalletAdd(
+  db: DbLike,
+  coupon: Pick<CouponsTable, 'id' | 'user_id' | 'offer_id' | 'channel' | 'ref' | 'store_id'> & { merchant_id: string },
+  now: number,
+): Promise<boolean> {
+  const moved = await db
+    .updateTable('coupons')
+    .set({ in_wallet: 1, wallet_added_at: now, wallet_removed_at: null })
+    .where('id', '=', coupon.id)
+    .where('in_wallet', '=', 0)
+    .executeTakeFirst()
   if (Number(moved.numUpdatedRows) === 0) return false
-  await recordEvent(db, {
-    type: 'wallet_add', merchant_id: coupon.merchant_id, offer_id: coupon.offer_id, coupon_id: coupon.id,
-    user_id: coupon.user_id, store_id: coupon.store_id, channel: coupon.channel, ref: coupon.ref,
-  }, now)
+  await recordEvent(
+    db,
+    {
+      type: 'wallet_add',
+      merchant_id: coupon.merchant_id,
+      offer_id: coupon.offer_id,
+      coupon_id: coupon.id,
+      user_id: coupon.user_id,
+      store_id: coupon.store_id,
+      channel: coupon.channel,
+      ref: coupon.ref,
+    },
+    now,
+  )
   return true
 }
 
 /** The coupon whose code WeChat names, if it is this card's and this openid's. */
 export async function couponByWalletCode(db: DbLike, code: string, cardId: string, openid: string) {
-  return db.selectFrom('coupons')
+  return db
+    .selectFrom('coupons')
     .innerJoin('offers', 'offers.id', 'coupons.offer_id')
     .innerJoin('users', 'users.id', 'coupons.user_id')
-    .selectAll('coupons').select(['offers.merchant_id'])
-    .where('coupons.code', '=', code).where('offers.wx_card_id', '=', cardId).where('users.openid', '=', openid)
+    .selectAll('coupons')
+    .select(['offers.merchant_id'])
+    .where('coupons.code', '=', code)
+    .where('offers.wx_card_id', '=', cardId)
+    .where('users.openid', '=', openid)
     .executeTakeFirst()
 }

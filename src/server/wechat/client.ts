@@ -7,12 +7,19 @@ import type { Credentials } from './credentials.ts'
 import { WeChatError } from './errors.ts'
 import { wxRequest } from './http.ts'
 
-export interface WxClientOptions { apiBase: string, timeoutMs?: number, deadlineMs?: number }
+export interface WxClientOptions {
+  apiBase: string
+  timeoutMs?: number
+  deadlineMs?: number
+}
 
 const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
 
 export class WxClient {
-  constructor(readonly credentials: Credentials, private readonly o: WxClientOptions) {}
+  constructor(
+    readonly credentials: Credentials,
+    private readonly o: WxClientOptions,
+  ) {}
 
   async call<T>(api: string, body?: unknown, query: Record<string, string> = {}): Promise<T> {
     const deadline = Date.now() + (this.o.deadlineMs ?? 8000)
@@ -20,9 +27,13 @@ export class WxClient {
     for (let attempt = 0; ; attempt++) {
       const token = await this.credentials.get('access_token')
       try {
-        return await wxRequest<T>({ base: this.o.apiBase, timeoutMs: this.o.timeoutMs ?? 3000 }, api, { ...query, access_token: token }, body)
-      }
-      catch (err) {
+        return await wxRequest<T>(
+          { base: this.o.apiBase, timeoutMs: this.o.timeoutMs ?? 3000 },
+          api,
+          { ...query, access_token: token },
+          body,
+        )
+      } catch (err) {
         if (!(err instanceof WeChatError)) throw err
         if ((err.errcode === 40001 || err.errcode === 42001) && !refreshed) {
           refreshed = true

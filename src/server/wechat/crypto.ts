@@ -15,15 +15,14 @@ export function aesKey(encodingAesKey: string): Buffer {
 
 export class DecryptError extends Error {}
 
-export function decryptMessage(encodingAesKey: string, encrypted: string): { message: string, appid: string } {
+export function decryptMessage(encodingAesKey: string, encrypted: string): { message: string; appid: string } {
   const key = aesKey(encodingAesKey)
   let plain: Buffer
   try {
     const decipher = createDecipheriv('aes-256-cbc', key, key.subarray(0, 16))
     decipher.setAutoPadding(false)
     plain = Buffer.concat([decipher.update(Buffer.from(encrypted, 'base64')), decipher.final()])
-  }
-  catch {
+  } catch {
     throw new DecryptError('ciphertext is not valid')
   }
   const pad = plain[plain.length - 1] ?? 0
@@ -34,7 +33,12 @@ export function decryptMessage(encodingAesKey: string, encrypted: string): { mes
   return { message: body.subarray(4, 4 + len).toString('utf8'), appid: body.subarray(4 + len).toString('utf8') }
 }
 
-export function encryptMessage(encodingAesKey: string, message: string, appid: string, random: Buffer = randomBytes(16)): string {
+export function encryptMessage(
+  encodingAesKey: string,
+  message: string,
+  appid: string,
+  random: Buffer = randomBytes(16),
+): string {
   const key = aesKey(encodingAesKey)
   const msg = Buffer.from(message, 'utf8')
   const len = Buffer.alloc(4)

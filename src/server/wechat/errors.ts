@@ -1,11 +1,17 @@
 /** WeChat's answers as typed errors. Messages name the API, never a secret or a token. */
 export class WeChatError extends Error {
-  constructor(readonly api: string, readonly errcode: number, readonly errmsg: string) {
+  constructor(
+    readonly api: string,
+    readonly errcode: number,
+    readonly errmsg: string,
+  ) {
     super(`WeChat ${api} answered ${errcode}: ${errmsg}`)
   }
 
   /** -1 (system busy) and network trouble are worth another try; the rest are final. */
-  get transient(): boolean { return this.errcode === -1 || this.errcode === WeChatError.NETWORK }
+  get transient(): boolean {
+    return this.errcode === -1 || this.errcode === WeChatError.NETWORK
+  }
 
   static readonly NETWORK = -100
 }

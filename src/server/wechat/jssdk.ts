@@ -3,7 +3,12 @@ import { randomToken } from '../random.ts'
 import type { Credentials } from './credentials.ts'
 import { jssdkSignature } from './sign.ts'
 
-export interface JssdkConfig { appId: string, timestamp: number, nonceStr: string, signature: string }
+export interface JssdkConfig {
+  appId: string
+  timestamp: number
+  nonceStr: string
+  signature: string
+}
 
 /**
  * The URL the browser is on, without its fragment, exactly as sent: rebuilding it on the
@@ -14,14 +19,23 @@ export function signableUrl(url: string, publicUrl: string): string | null {
   const bare = url.split('#')[0]!
   try {
     return new URL(bare).origin === new URL(publicUrl).origin ? bare : null
-  }
-  catch {
+  } catch {
     return null
   }
 }
 
-export async function jssdkConfig(credentials: Credentials, appId: string, url: string, now: number): Promise<JssdkConfig> {
+export async function jssdkConfig(
+  credentials: Credentials,
+  appId: string,
+  url: string,
+  now: number,
+): Promise<JssdkConfig> {
   const jsapiTicket = await credentials.get('jsapi')
   const nonceStr = randomToken(16)
-  return { appId, timestamp: now, nonceStr, signature: jssdkSignature({ jsapiTicket, nonceStr, timestamp: String(now), url }) }
+  return {
+    appId,
+    timestamp: now,
+    nonceStr,
+    signature: jssdkSignature({ jsapiTicket, nonceStr, timestamp: String(now), url }),
+  }
 }

@@ -7,12 +7,20 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import { decryptMessage, DecryptError, encryptMessage } from './crypto.ts'
 import { pushSignature, sameSignature } from './sign.ts'
 
-export interface PushConfig { appId: string, token: string, aesKey: string, previousAesKey: string | null }
+export interface PushConfig {
+  appId: string
+  token: string
+  aesKey: string
+  previousAesKey: string | null
+}
 
 export type PushEvent = Record<string, string>
 
 export class PushRefused extends Error {
-  constructor(readonly kind: 'signature' | 'stale' | 'malformed', message: string) {
+  constructor(
+    readonly kind: 'signature' | 'stale' | 'malformed',
+    message: string,
+  ) {
     super(message)
   }
 }
@@ -27,7 +35,8 @@ export function verifyUrl(c: PushConfig, q: Record<string, string | undefined>):
 }
 
 function parseXml(xml: string): Record<string, unknown> {
-  if (xml.length === 0 || XMLValidator.validate(xml) !== true) throw new PushRefused('malformed', 'body is not well-formed XML')
+  if (xml.length === 0 || XMLValidator.validate(xml) !== true)
+    throw new PushRefused('malformed', 'body is not well-formed XML')
   const doc = parser.parse(xml) as { xml?: Record<string, unknown> }
   if (!doc.xml || typeof doc.xml !== 'object') throw new PushRefused('malformed', 'body has no <xml> root')
   return doc.xml
@@ -43,7 +52,8 @@ function flat(o: Record<string, unknown>): PushEvent {
 export function openPush(c: PushConfig, q: Record<string, string | undefined>, body: string, now: number): PushEvent {
   if (!verifyUrl(c, q)) throw new PushRefused('signature', 'signature does not match')
   const ts = Number(q.timestamp)
-  if (!Number.isFinite(ts) || Math.abs(now - ts) > PUSH_WINDOW) throw new PushRefused('stale', 'timestamp is outside the accepted window')
+  if (!Number.isFinite(ts) || Math.abs(now - ts) > PUSH_WINDOW)
+    throw new PushRefused('stale', 'timestamp is outside the accepted window')
   const outer = parseXml(body)
   if (q.encrypt_type !== 'aes') return flat(outer)
 
@@ -57,8 +67,7 @@ export function openPush(c: PushConfig, q: Record<string, string | undefined>, b
       const { message, appid } = decryptMessage(key, encrypted)
       if (appid !== c.appId) throw new PushRefused('signature', 'push is for another appid')
       return flat(parseXml(message))
-    }
-    catch (err) {
+    } catch (err) {
       if (!(err instanceof DecryptError)) throw err
     }
   }
@@ -67,17 +76,33 @@ export function openPush(c: PushConfig, q: Record<string, string | undefined>, b
 
 /** WeChat retries a push it thinks was missed; these fields name one event (PITFALLS.md 11). */
 export function dedupKey(e: PushEvent): string {
-  return [e.FromUserName, e.CreateTime, e.Event ?? e.MsgType, e.CardId, e.UserCardCode, e.MsgId].map(v => v ?? '').join('|')
+  return [e.FromUserName, e.CreateTime, e.Event ?? e.MsgType, e.CardId, e.UserCardCode, e.MsgId]
+    .map(v => v ?? '')
+    .join('|')
 }
 
 /** Builds a push as WeChat would send it: used by the sandbox and by tests. */
-export function sealPush(c: PushConfig, fields: Record<string, string | number>, opts: { timestamp: number, nonce: string, safe: boolean }): { query: Record<string, string>, body: string } {
-  const inner = `<xml>${Object.entries(fields).map(([k, v]) => typeof v === 'number' ? `<${k}>${v}</${k}>` : `<${k}><![CDATA[${v}]]></${k}>`).join('')}</xml>`
+export function sealPush(
+  c: PushConfig,
+  fields: Record<string, string | number>,
+  opts: { timestamp: number; nonce: string; safe: boolean },
+): { query: Record<string, string>; body: string } {
+  const inner = `<xml>${Object.entries(fields)
+    .map(([k, v]) => (typeof v === 'number' ? `<${k}>${v}</${k}>` : `<${k}><![CDATA[${v}]]></${k}>`))
+    .join('')}</xml>`
   const timestamp = String(opts.timestamp)
-  const query: Record<string, string> = { signature: pushSignature([c.token, timestamp, opts.nonce]), timestamp, nonce: opts.nonce, openid: String(fields.FromUserName ?? '') }
+  const query: Record<string, string> = {
+    signature: pushSignature([c.token, timestamp, opts.nonce]),
+    timestamp,
+    nonce: opts.nonce,
+    openid: String(fields.FromUserName ?? ''),
+  }
   if (!opts.safe) return { query, body: inner }
   const encrypted = encryptMessage(c.aesKey, inner, c.appId)
   query.encrypt_type = 'aes'
   query.msg_signature = pushSignature([c.token, timestamp, opts.nonce, encrypted])
-  return { query, body: `<xml><ToUserName><![CDATA[${fields.ToUserName ?? ''}]]></ToUserName><Encrypt><![CDATA[${encrypted}]]></Encrypt></xml>` }
+  return {
+    query,
+    body: `<xml><ToUserName><![CDATA[${fields.ToUserName ?? ''}]]></ToUserName><Encrypt><![CDATA[${encrypted}]]></Encrypt></xml>`,
+  }
 }

@@ -17,7 +17,7 @@ const configBody = z.object({ url: z.string().min(1).max(2048) }).strict()
 export function wechatRoutes(app: FastifyInstance, deps: Deps, handlers: PushHandlers): void {
   const { config, db, clock } = deps
 
-  app.post('/api/jssdk/config', async (request) => {
+  app.post('/api/jssdk/config', async request => {
     const { url } = parse(configBody, request.body, 'body')
     const signable = signableUrl(url, config.publicUrl)
     if (!signable) throw new AppError('invalid_request', `body.url: must be a page of ${config.publicUrl}`)
@@ -35,18 +35,26 @@ export function wechatRoutes(app: FastifyInstance, deps: Deps, handlers: PushHan
     let event: PushEvent
     try {
       event = openPush(config.wx, q, typeof request.body === 'string' ? request.body : '', clock.now())
-    }
-    catch (err) {
+    } catch (err) {
       if (!(err instanceof PushRefused)) throw err
       throw new AppError(err.kind === 'malformed' ? 'invalid_request' : 'unauthenticated', err.message)
     }
-    if (!event.FromUserName || !event.CreateTime || !event.MsgType) throw new AppError('invalid_request', 'push lacks FromUserName, CreateTime or MsgType')
+    if (!event.FromUserName || !event.CreateTime || !event.MsgType)
+      throw new AppError('invalid_request', 'push lacks FromUserName, CreateTime or MsgType')
     // Recording the event and handling it commit together: a handler that fails leaves the
     // event unrecorded, so WeChat's retry gets another chance.
-    await db.transaction().execute(async (trx) => {
-      const fresh = await trx.insertInto('wx_push_events')
-        .values({ dedup_key: dedupKey(event), event: event.Event ?? event.MsgType!, from_user: event.FromUserName!, payload: JSON.stringify(event), received_at: clock.now() })
-        .onConflict(oc => oc.column('dedup_key').doNothing()).executeTakeFirst()
+    await db.transaction().execute(async trx => {
+      const fresh = await trx
+        .insertInto('wx_push_events')
+        .values({
+          dedup_key: dedupKey(event),
+          event: event.Event ?? event.MsgType!,
+          from_user: event.FromUserName!,
+          payload: JSON.stringify(event),
+          received_at: clock.now(),
+        })
+        .onConflict(oc => oc.column('dedup_key').doNothing())
+        .executeTakeFirst()
       if (Number(fresh.numInsertedOrUpdatedRows ?? 0n) === 0) return
       const handler = event.Event ? handlers[event.Event] : undefined
       if (handler) await handler(trx, event, deps)

@@ -4,13 +4,25 @@ import { createHash } from 'node:crypto'
 const sha1 = (s: string) => createHash('sha1').update(s, 'utf8').digest('hex')
 
 /** wx.config: keys sorted (always jsapi_ticket, noncestr, timestamp, url), raw values, no escaping. */
-export function jssdkSignature(p: { jsapiTicket: string, nonceStr: string, timestamp: string, url: string }): string {
+export function jssdkSignature(p: { jsapiTicket: string; nonceStr: string; timestamp: string; url: string }): string {
   return sha1(`jsapi_ticket=${p.jsapiTicket}&noncestr=${p.nonceStr}&timestamp=${p.timestamp}&url=${p.url}`)
 }
 
 /** cardExt: the VALUES of api_ticket, timestamp, card_id, code, openid, nonce_str, sorted as strings and joined. Empty ones count for nothing. */
-export function cardExtSignature(p: { apiTicket: string, timestamp: string, cardId: string, code?: string, openid?: string, nonceStr?: string }): string {
-  return sha1([p.apiTicket, p.timestamp, p.cardId, p.code ?? '', p.openid ?? '', p.nonceStr ?? ''].filter(Boolean).sort().join(''))
+export function cardExtSignature(p: {
+  apiTicket: string
+  timestamp: string
+  cardId: string
+  code?: string
+  openid?: string
+  nonceStr?: string
+}): string {
+  return sha1(
+    [p.apiTicket, p.timestamp, p.cardId, p.code ?? '', p.openid ?? '', p.nonceStr ?? '']
+      .filter(Boolean)
+      .sort()
+      .join(''),
+  )
 }
 
 /** Server verification and push: sha1 of the sorted token, timestamp, nonce (and the Encrypt field in safe mode). */

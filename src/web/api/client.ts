@@ -2,29 +2,49 @@
 import type { ErrorBody, ErrorCode } from '../../shared/errors.ts'
 
 export class ApiError extends Error {
-  constructor(readonly status: number, readonly code: ErrorCode | 'network', message: string, readonly loginUrl?: string, readonly raw: Record<string, unknown> = {}) {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode | 'network',
+    message: string,
+    readonly loginUrl?: string,
+    readonly raw: Record<string, unknown> = {},
+  ) {
     super(message)
   }
 }
 
-export async function request<T>(method: 'GET' | 'POST', path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+export async function request<T>(
+  method: 'GET' | 'POST',
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<T> {
   let res: Response
   try {
     res = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     })
-  }
-  catch {
+  } catch {
     throw new ApiError(0, 'network', '网络不给力，请检查网络后重试')
   }
   if (res.status === 204) return undefined as T
   const data = await res.json().catch(() => null)
   if (!res.ok) {
     const e = (data as ErrorBody | null)?.error
-    throw new ApiError(res.status, e?.code ?? 'internal', e?.message ?? '服务器开小差了，请稍后再试', e?.loginUrl, (e ?? {}) as Record<string, unknown>)
+    throw new ApiError(
+      res.status,
+      e?.code ?? 'internal',
+      e?.message ?? '服务器开小差了，请稍后再试',
+      e?.loginUrl,
+      (e ?? {}) as Record<string, unknown>,
+    )
   }
   return data as T
 }

@@ -2,8 +2,11 @@ import type { Attribution, ClaimResponse, CouponListResponse, CouponResponse } f
 import { request } from './client.ts'
 
 export const postClaim = (offerId: string, attribution: Attribution, idempotencyKey: string) =>
-  request<ClaimResponse>('POST', `/api/offers/${encodeURIComponent(offerId)}/claim`, attribution, { 'idempotency-key': idempotencyKey })
+  request<ClaimResponse>('POST', `/api/offers/${encodeURIComponent(offerId)}/claim`, attribution, {
+    'idempotency-key': idempotencyKey,
+  })
 
 export const fetchCoupons = () => request<CouponListResponse>('GET', '/api/coupons')
 
-export const fetchCoupon = (couponId: string) => request<CouponResponse>('GET', `/api/coupons/${encodeURIComponent(couponId)}`)
+export const fetchCoupon = (couponId: string) =>
+  request<CouponResponse>('GET', `/api/coupons/${encodeURIComponent(couponId)}`)

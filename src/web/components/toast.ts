@@ -7,5 +7,7 @@ let timer: ReturnType<typeof setTimeout> | undefined
 export function showToast(text: string, ms = 2200): void {
   toastText.value = text
   clearTimeout(timer)
-  timer = setTimeout(() => { toastText.value = '' }, ms)
+  timer = setTimeout(() => {
+    toastText.value = ''
+  }, ms)
 }

@@ -1,12 +1,19 @@
 import { defineStore } from 'pinia'
 import { computed, ref } from 'vue'
 import type { ApiError } from '../api/client.ts'
-import { type ClerkStore, fetchClerkMe, fetchRedemptions, postRedeem, type Redemption, type RedeemResponse } from '../api/clerk.ts'
+import {
+  type ClerkStore,
+  fetchClerkMe,
+  fetchRedemptions,
+  postRedeem,
+  type Redemption,
+  type RedeemResponse,
+} from '../api/clerk.ts'
 import { scanCode } from '../wechat/actions.ts'
 
 export type RedeemOutcome =
-  | { ok: true, result: RedeemResponse }
-  | { ok: false, code: string, message: string, redeemedAt?: string, storeName?: string }
+  | { ok: true; result: RedeemResponse }
+  | { ok: false; code: string; message: string; redeemedAt?: string; storeName?: string }
 
 export const useClerkStore = defineStore('clerk', () => {
   const stores = ref<ClerkStore[] | null>(null)
@@ -31,10 +38,9 @@ export const useClerkStore = defineStore('clerk', () => {
       // The list is a convenience; the result screen already says what happened.
       void loadToday().catch(() => {})
       return { ok: true, result }
-    }
-    catch (e) {
+    } catch (e) {
       const err = e as ApiError
-      const raw = err.raw as { redeemedAt?: string, store?: { name: string } | null }
+      const raw = err.raw as { redeemedAt?: string; store?: { name: string } | null }
       return { ok: false, code: err.code, message: err.message, redeemedAt: raw.redeemedAt, storeName: raw.store?.name }
     }
   }

@@ -12,8 +12,7 @@ const KEY_PREFIX = 'kq-claim-key:'
 function storage(): Storage | null {
   try {
     return typeof sessionStorage === 'undefined' ? null : sessionStorage
-  }
-  catch {
+  } catch {
     return null
   }
 }
@@ -73,13 +72,14 @@ export const useCouponsStore = defineStore('coupons', () => {
       if (added.ok) {
         byId.value[couponId] = (await postWalletAdd(couponId, added.value.encryptedCode)).coupon
         attempt = { kind: 'none' }
-      }
-      else if (added.cancelled) attempt = { kind: 'cancelled' }
+      } else if (added.cancelled) attempt = { kind: 'cancelled' }
       else if (added.failure.next === 'update_wechat') attempt = { kind: 'unsupported' }
       else attempt = { kind: 'failed', failure: added.failure }
-    }
-    catch (e) {
-      attempt = { kind: 'failed', failure: { message: (e as Error).message || describeWxError('').message, next: 'retry' } }
+    } catch (e) {
+      attempt = {
+        kind: 'failed',
+        failure: { message: (e as Error).message || describeWxError('').message, next: 'retry' },
+      }
     }
     walletAttempts.value[couponId] = attempt
     return attempt

@@ -3,21 +3,25 @@ import { describeWxError, type WxFailure } from './messages.ts'
 import { onEveryReady, ready, WxConfigError } from './config.ts'
 import type { AddCardResult, ScanResult, Wx, WxResult } from './sdk.ts'
 
-export type WxOutcome<T> = { ok: true, value: T } | { ok: false, cancelled: boolean, errMsg: string, failure: WxFailure }
+export type WxOutcome<T> =
+  | { ok: true; value: T }
+  | { ok: false; cancelled: boolean; errMsg: string; failure: WxFailure }
 
 function failed<T>(errMsg: string): WxOutcome<T> {
   return { ok: false, cancelled: errMsg.endsWith(':cancel'), errMsg, failure: describeWxError(errMsg) }
 }
 
-async function call<T, R extends WxResult>(invoke: (wx: Wx, cb: { success: (r: R) => void, fail: (r: WxResult) => void, cancel: (r: WxResult) => void }) => void, pick: (r: R) => T): Promise<WxOutcome<T>> {
+async function call<T, R extends WxResult>(
+  invoke: (wx: Wx, cb: { success: (r: R) => void; fail: (r: WxResult) => void; cancel: (r: WxResult) => void }) => void,
+  pick: (r: R) => T,
+): Promise<WxOutcome<T>> {
   let wx: Wx
   try {
     wx = await ready()
-  }
-  catch (err) {
+  } catch (err) {
     return failed(err instanceof WxConfigError ? err.errMsg : 'config:fail')
   }
-  return new Promise((resolve) => {
+  return new Promise(resolve => {
     invoke(wx, {
       success: r => resolve({ ok: true, value: pick(r) }),
       fail: r => resolve(failed(r.errMsg)),
@@ -26,13 +30,16 @@ async function call<T, R extends WxResult>(invoke: (wx: Wx, cb: { success: (r: R
   })
 }
 
-export interface AddedCard { cardId: string, encryptedCode: string | null }
+export interface AddedCard {
+  cardId: string
+  encryptedCode: string | null
+}
 
 /** wx.addCard for one card; the code WeChat returns is encrypted and must be decrypted on the server. */
 export function addCard(cardId: string, cardExt: string): Promise<WxOutcome<AddedCard>> {
   return call<AddedCard, AddCardResult>(
     (wx, cb) => wx.addCard({ cardList: [{ cardId, cardExt }], ...cb }),
-    (r) => {
+    r => {
       const item = r.cardList?.find(c => c.cardId === cardId)
       return { cardId, encryptedCode: item?.code ?? null }
     },
@@ -40,7 +47,10 @@ export function addCard(cardId: string, cardExt: string): Promise<WxOutcome<Adde
 }
 
 export function openCard(cardId: string, code: string): Promise<WxOutcome<true>> {
-  return call((wx, cb) => wx.openCard({ cardList: [{ cardId, code }], ...cb }), () => true as const)
+  return call(
+    (wx, cb) => wx.openCard({ cardList: [{ cardId, code }], ...cb }),
+    () => true as const,
+  )
 }
 
 /** Scans a QR code or barcode and returns its text, without WeChat's "CODE_128," style prefix. */
@@ -51,7 +61,12 @@ export function scanCode(): Promise<WxOutcome<string>> {
   )
 }
 
-export interface ShareData { title: string, desc: string, link: string, imgUrl: string }
+export interface ShareData {
+  title: string
+  desc: string
+  link: string
+  imgUrl: string
+}
 let share: ShareData | null = null
 
 function applyShare(wx: Wx) {
@@ -68,15 +83,15 @@ export async function setShare(data: ShareData): Promise<boolean> {
   try {
     applyShare(await ready())
     return true
-  }
-  catch {
+  } catch {
     return false
   }
 }
 
 export async function closeWindow(): Promise<void> {
   try {
-    (await ready()).closeWindow()
+    ;(await ready()).closeWindow()
+  } catch {
+    /* outside WeChat there is no window to close */
   }
-  catch { /* outside WeChat there is no window to close */ }
 }

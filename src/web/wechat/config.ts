@@ -53,7 +53,14 @@ async function configure(): Promise<Wx> {
     if (!configuredOnce) wx.error(r => onError?.(r.errMsg))
     const first = !configuredOnce
     configuredOnce = true
-    wx.config({ debug: false, appId: c.appId, timestamp: c.timestamp, nonceStr: c.nonceStr, signature: c.signature, jsApiList })
+    wx.config({
+      debug: false,
+      appId: c.appId,
+      timestamp: c.timestamp,
+      nonceStr: c.nonceStr,
+      signature: c.signature,
+      jsApiList,
+    })
     // ready() runs at once after the first config, so later configs wait for a call that
     // the client answers only after it has verified the new signature.
     if (first) wx.ready(() => setTimeout(() => settle(null), 0))
@@ -63,7 +70,7 @@ async function configure(): Promise<Wx> {
 
 /** The configured SDK; configures on first use. Rejects with WxConfigError. */
 export function ready(): Promise<Wx> {
-  current ??= configure().catch((err) => {
+  current ??= configure().catch(err => {
     current = null
     throw err
   })
@@ -73,7 +80,7 @@ export function ready(): Promise<Wx> {
 /** After a route change: Android verifies the current URL, so sign it again. */
 export function reconfigureForRoute(): Promise<Wx> | null {
   if (currentEnv().os !== 'android' || !configuredOnce) return null
-  current = configure().catch((err) => {
+  current = configure().catch(err => {
     current = null
     throw err
   })

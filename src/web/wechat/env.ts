@@ -17,7 +17,9 @@ export function detectEnv(userAgent: string, wxjsEnvironment?: string): WeChatEn
   // WeCom's agent also says MicroMessenger: check wxwork first.
   const inWeCom = ua.includes('wxwork/')
   const hasMm = ua.includes('micromessenger')
-  const version = hasMm ? (ua.match(/micromessenger\/(\d+\.\d+\.\d+)/) ?? ua.match(/micromessenger\/(\d+\.\d+)/))?.[1] ?? null : null
+  const version = hasMm
+    ? ((ua.match(/micromessenger\/(\d+\.\d+\.\d+)/) ?? ua.match(/micromessenger\/(\d+\.\d+)/))?.[1] ?? null)
+    : null
   return {
     inWeChat: hasMm && !inWeCom,
     inWeCom,

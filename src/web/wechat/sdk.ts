@@ -3,28 +3,53 @@
  * window and types addCard as returning void; this interface has the real shapes
  * (PROTOCOL.md f.4, PITFALLS.md 14). Loaded only inside WeChat.
  */
-export interface WxResult { errMsg: string, [k: string]: unknown }
-interface Callbacks<R = WxResult> { success?: (r: R) => void, fail?: (r: WxResult) => void, cancel?: (r: WxResult) => void, complete?: (r: WxResult) => void }
+export interface WxResult {
+  errMsg: string
+  [k: string]: unknown
+}
+interface Callbacks<R = WxResult> {
+  success?: (r: R) => void
+  fail?: (r: WxResult) => void
+  cancel?: (r: WxResult) => void
+  complete?: (r: WxResult) => void
+}
 
 export interface AddCardResult extends WxResult {
-  cardList: { cardId: string, cardExt: string, isSuccess: boolean, code?: string }[]
+  cardList: { cardId: string; cardExt: string; isSuccess: boolean; code?: string }[]
 }
-export interface ScanResult extends WxResult { resultStr: string }
+export interface ScanResult extends WxResult {
+  resultStr: string
+}
 
 export interface Wx {
-  config: (c: { debug: boolean, appId: string, timestamp: number, nonceStr: string, signature: string, jsApiList: string[] }) => void
+  config: (c: {
+    debug: boolean
+    appId: string
+    timestamp: number
+    nonceStr: string
+    signature: string
+    jsApiList: string[]
+  }) => void
   ready: (fn: () => void) => void
   error: (fn: (r: WxResult) => void) => void
   checkJsApi: (o: { jsApiList: string[] } & Callbacks) => void
-  addCard: (o: { cardList: { cardId: string, cardExt: string }[] } & Callbacks<AddCardResult>) => void
-  openCard: (o: { cardList: { cardId: string, code: string }[] } & Callbacks) => void
-  scanQRCode: (o: { needResult: 0 | 1, scanType: ('qrCode' | 'barCode')[] } & Callbacks<ScanResult>) => void
-  updateAppMessageShareData: (o: { title: string, desc: string, link: string, imgUrl: string } & Callbacks) => void
-  updateTimelineShareData: (o: { title: string, link: string, imgUrl: string } & Callbacks) => void
+  addCard: (o: { cardList: { cardId: string; cardExt: string }[] } & Callbacks<AddCardResult>) => void
+  openCard: (o: { cardList: { cardId: string; code: string }[] } & Callbacks) => void
+  scanQRCode: (o: { needResult: 0 | 1; scanType: ('qrCode' | 'barCode')[] } & Callbacks<ScanResult>) => void
+  updateAppMessageShareData: (o: { title: string; desc: string; link: string; imgUrl: string } & Callbacks) => void
+  updateTimelineShareData: (o: { title: string; link: string; imgUrl: string } & Callbacks) => void
   closeWindow: () => void
 }
 
-export const jsApiList = ['checkJsApi', 'addCard', 'openCard', 'scanQRCode', 'updateAppMessageShareData', 'updateTimelineShareData', 'closeWindow']
+export const jsApiList = [
+  'checkJsApi',
+  'addCard',
+  'openCard',
+  'scanQRCode',
+  'updateAppMessageShareData',
+  'updateTimelineShareData',
+  'closeWindow',
+]
 
 let loading: Promise<Wx> | null = null
 

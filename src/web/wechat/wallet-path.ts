@@ -9,14 +9,14 @@ export type WalletAttempt =
   | { kind: 'none' }
   | { kind: 'adding' }
   | { kind: 'cancelled' }
-  | { kind: 'failed', failure: WxFailure }
+  | { kind: 'failed'; failure: WxFailure }
   /** The client is too old for addCard (function not exist). */
   | { kind: 'unsupported' }
 
 export interface WalletPathInput {
   inWeChat: boolean
   offerHasCard: boolean
-  coupon: { status: 'available' | 'redeemed' | 'expired', inWallet: boolean }
+  coupon: { status: 'available' | 'redeemed' | 'expired'; inWallet: boolean }
   last: WalletAttempt
 }
 
@@ -30,14 +30,28 @@ export interface WalletPath {
 
 export function walletPath(i: WalletPathInput): WalletPath {
   if (i.coupon.status !== 'available') return { action: 'none', busy: false, note: null }
-  if (i.coupon.inWallet) return { action: i.inWeChat ? 'view' : 'none', busy: false, note: i.inWeChat ? null : '已在微信卡包中，也可直接出示此码' }
+  if (i.coupon.inWallet)
+    return {
+      action: i.inWeChat ? 'view' : 'none',
+      busy: false,
+      note: i.inWeChat ? null : '已在微信卡包中，也可直接出示此码',
+    }
   if (!i.offerHasCard) return { action: 'none', busy: false, note: null }
   if (!i.inWeChat) return { action: 'none', busy: false, note: '在微信中打开可添加到卡包；到店出示此码即可使用' }
   switch (i.last.kind) {
-    case 'adding': return { action: 'add', busy: true, note: null }
-    case 'cancelled': return { action: 'add', busy: false, note: '已取消添加，可再次添加，或直接到店出示此码' }
-    case 'failed': return { action: i.last.failure.next === 'retry' || i.last.failure.next === 'show_code' ? 'add' : 'none', busy: false, note: i.last.failure.message }
-    case 'unsupported': return { action: 'none', busy: false, note: '当前微信版本不支持卡包，到店出示此码即可使用' }
-    case 'none': return { action: 'add', busy: false, note: null }
+    case 'adding':
+      return { action: 'add', busy: true, note: null }
+    case 'cancelled':
+      return { action: 'add', busy: false, note: '已取消添加，可再次添加，或直接到店出示此码' }
+    case 'failed':
+      return {
+        action: i.last.failure.next === 'retry' || i.last.failure.next === 'show_code' ? 'add' : 'none',
+        busy: false,
+        note: i.last.failure.message,
+      }
+    case 'unsupported':
+      return { action: 'none', busy: false, note: '当前微信版本不支持卡包，到店出示此码即可使用' }
+    case 'none':
+      return { action: 'add', busy: false, note: null }
   }
 }

@@ -4,14 +4,16 @@ import type { Kysely } from 'kysely'
 const time = 'bigint'
 
 export async function up(db: Kysely<any>): Promise<void> {
-  await db.schema.createTable('merchants')
+  await db.schema
+    .createTable('merchants')
     .addColumn('id', 'text', c => c.primaryKey())
     .addColumn('name', 'text', c => c.notNull())
     .addColumn('logo_url', 'text')
     .addColumn('created_at', time, c => c.notNull())
     .execute()
 
-  await db.schema.createTable('stores')
+  await db.schema
+    .createTable('stores')
     .addColumn('id', 'text', c => c.primaryKey())
     .addColumn('merchant_id', 'text', c => c.notNull().references('merchants.id'))
     .addColumn('name', 'text', c => c.notNull())
@@ -19,7 +21,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', time, c => c.notNull())
     .execute()
 
-  await db.schema.createTable('offers')
+  await db.schema
+    .createTable('offers')
     .addColumn('id', 'text', c => c.primaryKey())
     .addColumn('merchant_id', 'text', c => c.notNull().references('merchants.id'))
     .addColumn('title', 'text', c => c.notNull())
@@ -46,13 +49,15 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
   await db.schema.createIndex('offers_merchant').on('offers').column('merchant_id').execute()
 
-  await db.schema.createTable('offer_stores')
+  await db.schema
+    .createTable('offer_stores')
     .addColumn('offer_id', 'text', c => c.notNull().references('offers.id'))
     .addColumn('store_id', 'text', c => c.notNull().references('stores.id'))
     .addPrimaryKeyConstraint('offer_stores_pk', ['offer_id', 'store_id'])
     .execute()
 
-  await db.schema.createTable('users')
+  await db.schema
+    .createTable('users')
     .addColumn('id', 'text', c => c.primaryKey())
     .addColumn('openid', 'text', c => c.notNull().unique())
     .addColumn('nickname', 'text')
@@ -62,14 +67,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('last_login_at', time, c => c.notNull())
     .execute()
 
-  await db.schema.createTable('claim_counts')
+  await db.schema
+    .createTable('claim_counts')
     .addColumn('user_id', 'text', c => c.notNull().references('users.id'))
     .addColumn('offer_id', 'text', c => c.notNull().references('offers.id'))
     .addColumn('claimed', 'integer', c => c.notNull())
     .addPrimaryKeyConstraint('claim_counts_pk', ['user_id', 'offer_id'])
     .execute()
 
-  await db.schema.createTable('coupons')
+  await db.schema
+    .createTable('coupons')
     .addColumn('id', 'text', c => c.primaryKey())
     .addColumn('offer_id', 'text', c => c.notNull().references('offers.id'))
     .addColumn('user_id', 'text', c => c.notNull().references('users.id'))
@@ -88,7 +95,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('coupons_user').on('coupons').columns(['user_id', 'claimed_at']).execute()
   await db.schema.createIndex('coupons_offer').on('coupons').column('offer_id').execute()
 
-  await db.schema.createTable('claim_keys')
+  await db.schema
+    .createTable('claim_keys')
     .addColumn('user_id', 'text', c => c.notNull())
     .addColumn('key', 'text', c => c.notNull())
     .addColumn('offer_id', 'text', c => c.notNull())
@@ -97,7 +105,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('claim_keys_pk', ['user_id', 'key'])
     .execute()
 
-  await db.schema.createTable('oauth_states')
+  await db.schema
+    .createTable('oauth_states')
     .addColumn('token', 'text', c => c.primaryKey())
     .addColumn('return_path', 'text', c => c.notNull())
     .addColumn('scope', 'text', c => c.notNull())
@@ -108,7 +117,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
   await db.schema.createIndex('oauth_states_expiry').on('oauth_states').column('expires_at').execute()
 
-  await db.schema.createTable('events')
+  await db.schema
+    .createTable('events')
     .addColumn('id', 'text', c => c.primaryKey())
     .addColumn('type', 'text', c => c.notNull())
     .addColumn('merchant_id', 'text', c => c.notNull())
@@ -122,7 +132,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
   await db.schema.createIndex('events_offer_type').on('events').columns(['offer_id', 'type', 'created_at']).execute()
 
-  await db.schema.createTable('sandbox_users')
+  await db.schema
+    .createTable('sandbox_users')
     .addColumn('openid', 'text', c => c.primaryKey())
     .addColumn('nickname', 'text', c => c.notNull())
     .addColumn('avatar_color', 'text', c => c.notNull())
@@ -130,7 +141,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', time, c => c.notNull())
     .execute()
 
-  await db.schema.createTable('sandbox_codes')
+  await db.schema
+    .createTable('sandbox_codes')
     .addColumn('code', 'text', c => c.primaryKey())
     .addColumn('openid', 'text', c => c.notNull())
     .addColumn('appid', 'text', c => c.notNull())
@@ -141,6 +153,19 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['sandbox_codes', 'sandbox_users', 'events', 'oauth_states', 'claim_keys', 'coupons', 'claim_counts', 'users', 'offer_stores', 'offers', 'stores', 'merchants'])
+  for (const t of [
+    'sandbox_codes',
+    'sandbox_users',
+    'events',
+    'oauth_states',
+    'claim_keys',
+    'coupons',
+    'claim_counts',
+    'users',
+    'offer_stores',
+    'offers',
+    'stores',
+    'merchants',
+  ])
     await db.schema.dropTable(t).execute()
 }

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely'
 
 export async function up(db: Kysely<any>): Promise<void> {
   // access_token and tickets, shared by every server process; the lock column makes refresh single-flight.
-  await db.schema.createTable('wx_credentials')
+  await db.schema
+    .createTable('wx_credentials')
     .addColumn('appid', 'text', c => c.notNull())
     .addColumn('kind', 'text', c => c.notNull())
     .addColumn('value', 'text')
@@ -16,7 +17,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
 
   // WeChat retries a push it thinks was missed; each event is handled once.
-  await db.schema.createTable('wx_push_events')
+  await db.schema
+    .createTable('wx_push_events')
     .addColumn('dedup_key', 'text', c => c.primaryKey())
     .addColumn('event', 'text', c => c.notNull())
     .addColumn('from_user', 'text', c => c.notNull())
@@ -24,7 +26,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('received_at', 'bigint', c => c.notNull())
     .execute()
 
-  await db.schema.createTable('sandbox_tokens')
+  await db.schema
+    .createTable('sandbox_tokens')
     .addColumn('token', 'text', c => c.primaryKey())
     .addColumn('appid', 'text', c => c.notNull())
     .addColumn('endpoint', 'text', c => c.notNull())
@@ -33,19 +36,22 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('superseded_at', 'bigint')
     .execute()
 
-  await db.schema.createTable('sandbox_tickets')
+  await db.schema
+    .createTable('sandbox_tickets')
     .addColumn('ticket', 'text', c => c.primaryKey())
     .addColumn('type', 'text', c => c.notNull())
     .addColumn('created_at', 'bigint', c => c.notNull())
     .addColumn('expires_at', 'bigint', c => c.notNull())
     .execute()
 
-  await db.schema.createTable('sandbox_calls')
+  await db.schema
+    .createTable('sandbox_calls')
     .addColumn('api', 'text', c => c.primaryKey())
     .addColumn('count', 'integer', c => c.notNull())
     .execute()
 
-  await db.schema.createTable('sandbox_faults')
+  await db.schema
+    .createTable('sandbox_faults')
     .addColumn('target', 'text', c => c.primaryKey())
     .addColumn('mode', 'text', c => c.notNull())
     .addColumn('remaining', 'integer', c => c.notNull())
@@ -53,6 +59,13 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['sandbox_faults', 'sandbox_calls', 'sandbox_tickets', 'sandbox_tokens', 'wx_push_events', 'wx_credentials'])
+  for (const t of [
+    'sandbox_faults',
+    'sandbox_calls',
+    'sandbox_tickets',
+    'sandbox_tokens',
+    'wx_push_events',
+    'wx_credentials',
+  ])
     await db.schema.dropTable(t).execute()
 }

@@ -4,7 +4,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('coupons').addColumn('wallet_removed_at', 'bigint').execute()
 
   // The sandbox's WeChat: the merchant's cards, and each sandbox user's card wallet.
-  await db.schema.createTable('sandbox_cards')
+  await db.schema
+    .createTable('sandbox_cards')
     .addColumn('card_id', 'text', c => c.primaryKey())
     .addColumn('title', 'text', c => c.notNull())
     .addColumn('brand_name', 'text', c => c.notNull())
@@ -12,7 +13,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'bigint', c => c.notNull())
     .execute()
 
-  await db.schema.createTable('sandbox_wallet')
+  await db.schema
+    .createTable('sandbox_wallet')
     .addColumn('code', 'text', c => c.primaryKey())
     .addColumn('card_id', 'text', c => c.notNull())
     .addColumn('openid', 'text', c => c.notNull())

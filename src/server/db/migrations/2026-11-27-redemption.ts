@@ -5,7 +5,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   // clerk: redeemed at the counter in Kaquan; wechat: consumed with WeChat's own tools (user_consume_card).
   await db.schema.alterTable('coupons').addColumn('redeemed_source', 'text').execute()
 
-  await db.schema.createTable('clerk_invites')
+  await db.schema
+    .createTable('clerk_invites')
     .addColumn('token_hash', 'text', c => c.primaryKey())
     .addColumn('store_id', 'text', c => c.notNull().references('stores.id'))
     .addColumn('merchant_id', 'text', c => c.notNull())
@@ -15,7 +16,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('used_by', 'text')
     .execute()
 
-  await db.schema.createTable('clerks')
+  await db.schema
+    .createTable('clerks')
     .addColumn('id', 'text', c => c.primaryKey())
     .addColumn('user_id', 'text', c => c.notNull().references('users.id'))
     .addColumn('store_id', 'text', c => c.notNull().references('stores.id'))
@@ -26,7 +28,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('clerks_user_store').on('clerks').columns(['user_id', 'store_id']).unique().execute()
 
   // Calls to WeChat that must happen after a local write commits, delivered by a worker until WeChat confirms.
-  await db.schema.createTable('wx_outbox')
+  await db.schema
+    .createTable('wx_outbox')
     .addColumn('id', 'text', c => c.primaryKey())
     .addColumn('kind', 'text', c => c.notNull())
     .addColumn('coupon_id', 'text', c => c.notNull())
@@ -40,7 +43,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
   await db.schema.createIndex('wx_outbox_due').on('wx_outbox').columns(['done_at', 'next_at']).execute()
   await db.schema.createIndex('wx_outbox_coupon_kind').on('wx_outbox').columns(['coupon_id', 'kind']).unique().execute()
-  await db.schema.createIndex('coupons_redeemed_store').on('coupons').columns(['redeemed_store_id', 'redeemed_at']).execute()
+  await db.schema
+    .createIndex('coupons_redeemed_store')
+    .on('coupons')
+    .columns(['redeemed_store_id', 'redeemed_at'])
+    .execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
