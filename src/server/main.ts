@@ -6,6 +6,7 @@ import { type Config, ConfigError, loadConfig } from './config.ts'
 import { openDatabase } from './db/index.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { demo, seedDemo, seedIsNeeded } from './db/seed.ts'
+import { migrateSandbox } from './sandbox/migrate.ts'
 import { createSandboxCard } from './sandbox/seed.ts'
 import { Credentials } from './wechat/credentials.ts'
 import { checkCredentials } from './wechat/diagnose.ts'
@@ -23,6 +24,7 @@ async function main() {
   }
   const { db, engine, close } = openDatabase(config.databaseUrl)
   await migrateToLatest(db)
+  if (config.sandbox) await migrateSandbox(db)
   if (config.seedDemo && (await seedIsNeeded(db))) {
     const wxCardId = config.sandbox ? await createSandboxCard(db, systemClock.now()) : null
     await seedDemo(db, systemClock.now(), { wxCardId })

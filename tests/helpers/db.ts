@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import pg from 'pg'
 import { type OpenDatabase, openDatabase } from '../../src/server/db/index.ts'
 import { migrateToLatest } from '../../src/server/db/migrate.ts'
+import { migrateSandbox } from '../../src/server/sandbox/migrate.ts'
 
 export interface TestDatabase extends OpenDatabase {
   url: string
@@ -16,7 +17,12 @@ export interface TestDatabase extends OpenDatabase {
 
 export const usingPostgres = (process.env.DATABASE_URL ?? '').startsWith('postgres')
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** `sandbox: false` makes a database as a live deployment has it: the product's tables only. */
+export async function createTestDatabase(opts: { sandbox?: boolean } = {}): Promise<TestDatabase> {
+  const migrate = async (db: OpenDatabase['db']) => {
+    await migrateToLatest(db)
+    if (opts.sandbox !== false) await migrateSandbox(db)
+  }
   if (usingPostgres) {
     const admin = new pg.Client({ connectionString: process.env.DATABASE_URL })
     await admin.connect()
@@ -26,7 +32,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     const url = new URL(process.env.DATABASE_URL!)
     url.pathname = `/${name}`
     const opened = openDatabase(url.toString())
-    await migrateToLatest(opened.db)
+    await migrate(opened.db)
     return {
       ...opened,
       url: url.toString(),
@@ -42,7 +48,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'kaquan-test-'))
   const url = `sqlite:${join(dir, 'test.sqlite')}`
   const opened = openDatabase(url)
-  await migrateToLatest(opened.db)
+  await migrate(opened.db)
   return {
     ...opened,
     url,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Phone } from '../helpers/phone.ts'
 import { startTestApp, type TestApp } from '../helpers/app.ts'
+import { sandboxDb } from '../../src/server/sandbox/schema.ts'
 
 let t: TestApp
 beforeAll(async () => {
@@ -226,7 +227,11 @@ describe('WeChat web login', () => {
     const phone = new Phone(t.url)
     await phone.login()
     const openid = (await phone.get('/api/me')).json.user.openid
-    await t.database.db.updateTable('sandbox_users').set({ snapshot: 1 }).where('openid', '=', openid).execute()
+    await sandboxDb(t.database.db)
+      .updateTable('sandbox_users')
+      .set({ snapshot: 1 })
+      .where('openid', '=', openid)
+      .execute()
     phone.cookies.delete('kq_sid')
     const hop = await phone.get('/auth/wechat/login?scope=snsapi_userinfo&return=%2F')
     await allow(phone, hop.location!)

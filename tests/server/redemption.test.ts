@@ -4,6 +4,7 @@ import { startTestApp, type TestApp } from '../helpers/app.ts'
 import { clerkPhone, inviteUrl } from '../helpers/clerk.ts'
 import { newKey, Phone } from '../helpers/phone.ts'
 import { addToSandboxWallet, eventually } from '../helpers/wallet.ts'
+import { sandboxDb } from '../../src/server/sandbox/schema.ts'
 
 let t: TestApp
 let clerkA: Phone
@@ -260,7 +261,7 @@ describe('the wallet follows a redemption', () => {
   }
   const walletStatus = async (code: string) =>
     (
-      await t.database.db
+      await sandboxDb(t.database.db)
         .selectFrom('sandbox_wallet')
         .select('status')
         .where('code', '=', code)
@@ -268,7 +269,7 @@ describe('the wallet follows a redemption', () => {
     ).status
   const consumeCalls = async () =>
     (
-      await t.database.db
+      await sandboxDb(t.database.db)
         .selectFrom('sandbox_calls')
         .select('count')
         .where('api', '=', '/card/code/consume')
@@ -296,7 +297,7 @@ describe('the wallet follows a redemption', () => {
     t.clock.advance(60)
     expect(await t.app.outbox.runOnce()).toBe(1)
     t.clock.advance(-120)
-    const consumedAt = await t.database.db
+    const consumedAt = await sandboxDb(t.database.db)
       .selectFrom('sandbox_wallet')
       .select(['status', 'consumed_at'])
       .where('code', '=', coupon.code)

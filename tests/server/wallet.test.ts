@@ -4,6 +4,7 @@ import { DEMO_CARD_ID } from '../../src/server/sandbox/seed.ts'
 import { planFault, startTestApp, type TestApp } from '../helpers/app.ts'
 import { newKey, Phone } from '../helpers/phone.ts'
 import { addToSandboxWallet, eventually } from '../helpers/wallet.ts'
+import { sandboxDb } from '../../src/server/sandbox/schema.ts'
 
 let t: TestApp
 beforeAll(async () => {
@@ -161,7 +162,7 @@ describe('recording a wallet add', () => {
     await eventually(
       async () =>
         (
-          await t.database.db
+          await sandboxDb(t.database.db)
             .selectFrom('sandbox_faults')
             .select('remaining')
             .where('target', '=', 'push:user_get_card')
@@ -197,7 +198,7 @@ describe('shutting down with a push still due', () => {
     // The push is due 50 ms after the add; the server closes before then.
     await own.close()
     await new Promise(r => setTimeout(r, 200))
-    const fault = await t.database.db
+    const fault = await sandboxDb(t.database.db)
       .selectFrom('sandbox_faults')
       .select('remaining')
       .where('target', '=', 'push:user_get_card')

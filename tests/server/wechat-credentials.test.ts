@@ -3,6 +3,7 @@ import { Credentials } from '../../src/server/wechat/credentials.ts'
 import { WxClient } from '../../src/server/wechat/client.ts'
 import { WeChatError } from '../../src/server/wechat/errors.ts'
 import { planFault, startTestApp, type TestApp, testClock, wxCalls } from '../helpers/app.ts'
+import { sandboxDb } from '../../src/server/sandbox/schema.ts'
 
 let a: TestApp
 let b: TestApp
@@ -19,7 +20,7 @@ afterAll(async () => {
 afterEach(async () => {
   await fetch(`${a.url}/__wx/faults`, { method: 'DELETE' })
   await a.database.db.deleteFrom('wx_credentials').execute()
-  await a.database.db.deleteFrom('sandbox_calls').execute()
+  await sandboxDb(a.database.db).deleteFrom('sandbox_calls').execute()
 })
 
 const creds = (t: TestApp) => new Credentials(t.database.db, clock, t.config.wx)

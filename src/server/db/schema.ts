@@ -121,23 +121,6 @@ export interface EventsTable {
   created_at: number
 }
 
-export interface SandboxUsersTable {
-  openid: string
-  nickname: string
-  avatar_color: string
-  snapshot: number
-  created_at: number
-}
-
-export interface SandboxCodesTable {
-  code: string
-  openid: string
-  appid: string
-  scope: string
-  created_at: number
-  used_at: number | null
-}
-
 export interface WxCredentialsTable {
   appid: string
   kind: string
@@ -157,47 +140,6 @@ export interface WxPushEventsTable {
   from_user: string
   payload: string
   received_at: number
-}
-
-export interface SandboxTokensTable {
-  token: string
-  appid: string
-  endpoint: string
-  created_at: number
-  expires_at: number
-  superseded_at: number | null
-}
-export interface SandboxTicketsTable {
-  ticket: string
-  type: string
-  created_at: number
-  expires_at: number
-}
-export interface SandboxCallsTable {
-  api: string
-  count: number
-}
-export interface SandboxFaultsTable {
-  target: string
-  mode: string
-  remaining: number
-}
-
-export interface SandboxCardsTable {
-  card_id: string
-  title: string
-  brand_name: string
-  color: string
-  created_at: number
-}
-export interface SandboxWalletTable {
-  code: string
-  card_id: string
-  openid: string
-  outer_str: string | null
-  status: 'NORMAL' | 'CONSUMED' | 'DELETE'
-  added_at: number
-  consumed_at: number | null
 }
 
 export interface ClerkInvitesTable {
@@ -242,16 +184,8 @@ export interface Database {
   claim_keys: ClaimKeysTable
   oauth_states: OauthStatesTable
   events: EventsTable
-  sandbox_users: SandboxUsersTable
-  sandbox_codes: SandboxCodesTable
   wx_credentials: WxCredentialsTable
   wx_push_events: WxPushEventsTable
-  sandbox_tokens: SandboxTokensTable
-  sandbox_tickets: SandboxTicketsTable
-  sandbox_calls: SandboxCallsTable
-  sandbox_faults: SandboxFaultsTable
-  sandbox_cards: SandboxCardsTable
-  sandbox_wallet: SandboxWalletTable
   clerk_invites: ClerkInvitesTable
   clerks: ClerksTable
   wx_outbox: WxOutboxTable

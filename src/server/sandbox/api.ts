@@ -8,15 +8,12 @@ import { z } from 'zod'
 import type { Deps } from '../deps.ts'
 import { AppError, parse } from '../http/errors.ts'
 import { randomToken } from '../random.ts'
+import { checkAccessToken, GRACE, wxErr } from './access.ts'
 import { sandboxCardApi } from './card-api.ts'
 import { callCounts, clearFaults, countCall, faultModes, planFault, takeFault } from './faults.ts'
+import { sandboxDb } from './schema.ts'
 
 const TOKEN_TTL = 7200
-const GRACE = 300
-
-export function wxErr(errcode: number, errmsg: string) {
-  return { errcode, errmsg: `${errmsg} rid: sandbox-${randomToken(8)}` }
-}
 
 const faultAnswers: Record<string, [number, string]> = {
   '-1': [-1, 'system error'],
@@ -25,22 +22,9 @@ const faultAnswers: Record<string, [number, string]> = {
   40097: [40097, 'invalid args'],
 }
 
-/** Resolves the token an API call carries: valid, or the WeChat error it earns. */
-export async function checkAccessToken(deps: Deps, token: string | undefined) {
-  const now = deps.clock.now()
-  const row = token
-    ? await deps.db.selectFrom('sandbox_tokens').selectAll().where('token', '=', token).executeTakeFirst()
-    : undefined
-  if (!row || row.appid !== deps.config.wx.appId)
-    return wxErr(40001, 'invalid credential, access_token is invalid or not latest')
-  if (row.expires_at <= now) return wxErr(42001, 'access_token expired')
-  if (row.superseded_at !== null && row.superseded_at + GRACE <= now)
-    return wxErr(40001, 'invalid credential, access_token is invalid or not latest')
-  return null
-}
-
 export function sandboxApi(app: FastifyInstance, deps: Deps): void {
-  const { config, db, clock } = deps
+  const { config, clock } = deps
+  const db = sandboxDb(deps.db)
 
   app.register(async api => {
     // Every call is counted, then may meet a planned fault, before the API itself answers.

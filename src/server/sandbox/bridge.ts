@@ -12,6 +12,7 @@ import { jssdkSignature, sameSignature } from '../wechat/sign.ts'
 import type { Deferred } from './deferred.ts'
 import { addCards, pushEvent } from './wallet.ts'
 import { phoneUser } from './users.ts'
+import { sandboxDb } from './schema.ts'
 
 const script = readFileSync(new URL('./bridge-script.js', import.meta.url), 'utf8')
 
@@ -33,7 +34,8 @@ const addBody = z.object({
 const codeBody = z.object({ code: z.string().min(1).max(64) }).strict()
 
 export function sandboxBridge(app: FastifyInstance, deps: Deps, later: Deferred): void {
-  const { config, db, clock } = deps
+  const { config, clock } = deps
+  const db = sandboxDb(deps.db)
   const host = new URL(config.publicUrl).host
 
   app.get('/__wx/bridge.js', (_request, reply) =>

@@ -1,11 +1,13 @@
 /** WeChat's card REST APIs (PROTOCOL.md d.4) over the sandbox wallet. Registered inside the counted, faultable API scope. */
 import type { FastifyInstance } from 'fastify'
 import type { Deps } from '../deps.ts'
-import { checkAccessToken, wxErr } from './api.ts'
+import { checkAccessToken, wxErr } from './access.ts'
 import { decryptCode } from './wallet.ts'
+import { sandboxDb } from './schema.ts'
 
 export function sandboxCardApi(api: FastifyInstance, deps: Deps): void {
-  const { db, clock } = deps
+  const { clock } = deps
+  const db = sandboxDb(deps.db)
   const body = (b: unknown) => (b && typeof b === 'object' ? b : {}) as Record<string, unknown>
 
   api.addHook('preHandler', async (request, reply) => {

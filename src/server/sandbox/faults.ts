@@ -3,12 +3,12 @@
  * and "make the bridge's next addCard fail or be cancelled". Stored in the database so a
  * test, the server and the bridge all see the same plan. Calls are counted for the same reason.
  */
-import type { Db } from '../db/index.ts'
+import type { SandboxDb } from './schema.ts'
 
 export const faultModes = ['-1', '40001', '45009', '40097', 'hang', 'fail', 'cancel'] as const
 export type FaultMode = (typeof faultModes)[number]
 
-export async function planFault(db: Db, target: string, mode: FaultMode, count: number): Promise<void> {
+export async function planFault(db: SandboxDb, target: string, mode: FaultMode, count: number): Promise<void> {
   await db
     .insertInto('sandbox_faults')
     .values({ target, mode, remaining: count })
@@ -16,12 +16,12 @@ export async function planFault(db: Db, target: string, mode: FaultMode, count: 
     .execute()
 }
 
-export async function clearFaults(db: Db): Promise<void> {
+export async function clearFaults(db: SandboxDb): Promise<void> {
   await db.deleteFrom('sandbox_faults').execute()
 }
 
 /** The fault planned for this call, if any, used up in one conditional update. */
-export async function takeFault(db: Db, target: string): Promise<FaultMode | null> {
+export async function takeFault(db: SandboxDb, target: string): Promise<FaultMode | null> {
   const taken = await db
     .updateTable('sandbox_faults')
     .set(eb => ({ remaining: eb('remaining', '-', 1) }))
@@ -33,7 +33,7 @@ export async function takeFault(db: Db, target: string): Promise<FaultMode | nul
   return (row?.mode as FaultMode) ?? null
 }
 
-export async function countCall(db: Db, api: string): Promise<void> {
+export async function countCall(db: SandboxDb, api: string): Promise<void> {
   await db
     .insertInto('sandbox_calls')
     .values({ api, count: 1 })
@@ -41,7 +41,7 @@ export async function countCall(db: Db, api: string): Promise<void> {
     .execute()
 }
 
-export async function callCounts(db: Db): Promise<Record<string, number>> {
+export async function callCounts(db: SandboxDb): Promise<Record<string, number>> {
   const rows = await db.selectFrom('sandbox_calls').selectAll().execute()
   return Object.fromEntries(rows.map(r => [r.api, Number(r.count)]))
 }

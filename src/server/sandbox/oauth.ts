@@ -8,6 +8,7 @@ import { escapeHtml, htmlPage, messagePage } from '../http/page.ts'
 import { randomToken } from '../random.ts'
 import { issueToken, readToken } from './tokens.ts'
 import { phoneUser, snapshotOpenid } from './users.ts'
+import { sandboxDb } from './schema.ts'
 
 const CODE_TTL = 5 * 60
 const AUTHORIZE_ORDER = ['appid', 'redirect_uri', 'response_type', 'scope', 'state']
@@ -25,7 +26,8 @@ function err(errcode: number, errmsg: string) {
 }
 
 export function sandboxOAuth(app: FastifyInstance, deps: Deps): void {
-  const { config, db, clock } = deps
+  const { config, clock } = deps
+  const db = sandboxDb(deps.db)
   const allowedHost = new URL(config.publicUrl).host
 
   function redirectWith(redirectUri: string, params: Record<string, string>) {

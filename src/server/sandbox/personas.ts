@@ -5,6 +5,7 @@ import { safeReturnPath } from '../auth/oauth-state.ts'
 import type { Deps } from '../deps.ts'
 import { escapeHtml, htmlPage } from '../http/page.ts'
 import { createSandboxUser, currentSandboxUser, setSandboxUser } from './users.ts'
+import { sandboxDb } from './schema.ts'
 
 const css = `<style>
 .list{max-width:480px;margin:0 auto;padding:16px 16px 40px}.list h1{font-size:20px;font-weight:500;margin:16px 0 4px}
@@ -18,7 +19,8 @@ const css = `<style>
 </style>`
 
 export function sandboxPersonas(app: FastifyInstance, deps: Deps): void {
-  const { db, clock } = deps
+  const { clock } = deps
+  const db = sandboxDb(deps.db)
   const back = (q: unknown) =>
     safeReturnPath(String((q as Record<string, unknown>)?.return ?? '/'), deps.config.publicUrl) ?? '/'
 

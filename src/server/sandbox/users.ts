@@ -4,8 +4,7 @@
  */
 import { createHash, createHmac } from 'node:crypto'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { Db } from '../db/index.ts'
-import type { SandboxUsersTable } from '../db/schema.ts'
+import { type SandboxDb, type SandboxUsersTable, sandboxDb } from './schema.ts'
 import type { Deps } from '../deps.ts'
 import { randomToken } from '../random.ts'
 
@@ -25,7 +24,7 @@ export function newOpenid(): string {
   return `o${randomToken(27)}`
 }
 
-export async function createSandboxUser(db: Db, now: number): Promise<SandboxUsersTable> {
+export async function createSandboxUser(db: SandboxDb, now: number): Promise<SandboxUsersTable> {
   const count = await db
     .selectFrom('sandbox_users')
     .select(eb => eb.fn.countAll<number>().as('n'))
@@ -55,14 +54,20 @@ export async function currentSandboxUser(deps: Deps, request: FastifyRequest): P
   const raw = request.cookies[SANDBOX_USER_COOKIE]
   const [openid, sig] = (raw ?? '').split('.')
   if (!openid || sig !== sign(deps, openid)) return null
-  return (await deps.db.selectFrom('sandbox_users').selectAll().where('openid', '=', openid).executeTakeFirst()) ?? null
+  return (
+    (await sandboxDb(deps.db)
+      .selectFrom('sandbox_users')
+      .selectAll()
+      .where('openid', '=', openid)
+      .executeTakeFirst()) ?? null
+  )
 }
 
 /** The phone's user, made on first sight as WeChat would. */
 export async function phoneUser(deps: Deps, request: FastifyRequest, reply: FastifyReply): Promise<SandboxUsersTable> {
   const existing = await currentSandboxUser(deps, request)
   if (existing) return existing
-  const user = await createSandboxUser(deps.db, deps.clock.now())
+  const user = await createSandboxUser(sandboxDb(deps.db), deps.clock.now())
   setSandboxUser(deps, reply, user.openid)
   return user
 }

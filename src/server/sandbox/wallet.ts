@@ -9,6 +9,7 @@ import { sealPush } from '../wechat/push.ts'
 import { randomToken } from '../random.ts'
 import type { Deferred } from './deferred.ts'
 import { takeFault } from './faults.ts'
+import { sandboxDb } from './schema.ts'
 
 function codeKey(deps: Deps): Buffer {
   return createHash('sha256').update(`sandbox-card-code:${deps.config.wx.appSecret}`).digest()
@@ -44,7 +45,8 @@ const EXT_MAX_AGE = 30 * 60
 
 /** Checks every card_ext as WeChat does, then puts the cards in this user's wallet and pushes user_get_card. */
 export async function addCards(deps: Deps, later: Deferred, openid: string, cards: CardToAdd[]): Promise<AddResult> {
-  const { db, clock } = deps
+  const { clock } = deps
+  const db = sandboxDb(deps.db)
   const now = clock.now()
   const tickets = await db
     .selectFrom('sandbox_tickets')
@@ -146,7 +148,7 @@ export async function addCards(deps: Deps, later: Deferred, openid: string, card
 export async function pushEvent(deps: Deps, fields: Record<string, string | number>): Promise<boolean> {
   const { config, clock } = deps
   // A planned `push:<Event>` fault is a push WeChat never delivers (its three tries all lost).
-  if ((await takeFault(deps.db, `push:${fields.Event}`)) === 'fail') return false
+  if ((await takeFault(sandboxDb(deps.db), `push:${fields.Event}`)) === 'fail') return false
   const all = { ToUserName: 'gh_sandbox00001', CreateTime: clock.now(), MsgType: 'event', ...fields }
   for (let attempt = 0; attempt < 3; attempt++) {
     const sealed = sealPush(

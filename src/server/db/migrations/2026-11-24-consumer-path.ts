@@ -131,31 +131,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', time, c => c.notNull())
     .execute()
   await db.schema.createIndex('events_offer_type').on('events').columns(['offer_id', 'type', 'created_at']).execute()
-
-  await db.schema
-    .createTable('sandbox_users')
-    .addColumn('openid', 'text', c => c.primaryKey())
-    .addColumn('nickname', 'text', c => c.notNull())
-    .addColumn('avatar_color', 'text', c => c.notNull())
-    .addColumn('snapshot', 'integer', c => c.notNull().defaultTo(0))
-    .addColumn('created_at', time, c => c.notNull())
-    .execute()
-
-  await db.schema
-    .createTable('sandbox_codes')
-    .addColumn('code', 'text', c => c.primaryKey())
-    .addColumn('openid', 'text', c => c.notNull())
-    .addColumn('appid', 'text', c => c.notNull())
-    .addColumn('scope', 'text', c => c.notNull())
-    .addColumn('created_at', time, c => c.notNull())
-    .addColumn('used_at', time)
-    .execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
   for (const t of [
-    'sandbox_codes',
-    'sandbox_users',
     'events',
     'oauth_states',
     'claim_keys',

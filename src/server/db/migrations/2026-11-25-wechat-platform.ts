@@ -25,47 +25,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('payload', 'text', c => c.notNull())
     .addColumn('received_at', 'bigint', c => c.notNull())
     .execute()
-
-  await db.schema
-    .createTable('sandbox_tokens')
-    .addColumn('token', 'text', c => c.primaryKey())
-    .addColumn('appid', 'text', c => c.notNull())
-    .addColumn('endpoint', 'text', c => c.notNull())
-    .addColumn('created_at', 'bigint', c => c.notNull())
-    .addColumn('expires_at', 'bigint', c => c.notNull())
-    .addColumn('superseded_at', 'bigint')
-    .execute()
-
-  await db.schema
-    .createTable('sandbox_tickets')
-    .addColumn('ticket', 'text', c => c.primaryKey())
-    .addColumn('type', 'text', c => c.notNull())
-    .addColumn('created_at', 'bigint', c => c.notNull())
-    .addColumn('expires_at', 'bigint', c => c.notNull())
-    .execute()
-
-  await db.schema
-    .createTable('sandbox_calls')
-    .addColumn('api', 'text', c => c.primaryKey())
-    .addColumn('count', 'integer', c => c.notNull())
-    .execute()
-
-  await db.schema
-    .createTable('sandbox_faults')
-    .addColumn('target', 'text', c => c.primaryKey())
-    .addColumn('mode', 'text', c => c.notNull())
-    .addColumn('remaining', 'integer', c => c.notNull())
-    .execute()
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of [
-    'sandbox_faults',
-    'sandbox_calls',
-    'sandbox_tickets',
-    'sandbox_tokens',
-    'wx_push_events',
-    'wx_credentials',
-  ])
-    await db.schema.dropTable(t).execute()
+  for (const t of ['wx_push_events', 'wx_credentials']) await db.schema.dropTable(t).execute()
 }
