@@ -45,6 +45,9 @@ export interface AppOptions {
 
 export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const clock = opts.clock ?? systemClock
+  // The sandbox fills in its own secret before the app is built (sandbox/secrets.ts); never run without one.
+  if (opts.config.sessionSecret.length < 32)
+    throw new Error('config.sessionSecret must be set (at least 32 characters)')
   const credentials = new Credentials(opts.db, clock, opts.config.wx)
   const wx = new WxClient(credentials, { apiBase: opts.config.wx.apiBase })
   const deps: Deps = { config: opts.config, db: opts.db, engine: opts.engine, clock, wx }

@@ -10,15 +10,21 @@ export const SANDBOX_SECRET = 'sandboxsecret0123456789abcdef0000'
 export const SANDBOX_TOKEN = 'kaquansandbox'
 /** 43 characters, as WeChat's console generates. */
 export const SANDBOX_AES_KEY = 'S4ndb0xK4qu4nEnc0d1ngAESKey0123456789abcdef'
-const SANDBOX_SESSION_SECRET = 'kaquan-sandbox-session-secret-not-for-production'
 
 export interface Config {
   port: number
   host: string
   publicUrl: string
   databaseUrl: string
+  /**
+   * HMAC key of session cookies. Required with real credentials; in sandbox mode without
+   * SESSION_SECRET it is '' here and filled in by the sandbox from its database (a random
+   * secret per database, see sandbox/secrets.ts) before the app is built.
+   */
   sessionSecret: string
   sandbox: boolean
+  /** Sandbox mode on a non-loopback address: anyone who can reach it can act as any WeChat user. */
+  sandboxPublic: boolean
   wx: {
     appId: string
     appSecret: string
@@ -42,7 +48,7 @@ export class ConfigError extends Error {}
 
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
-  HOST: z.string().min(1).default('0.0.0.0'),
+  HOST: z.string().min(1).optional(),
   PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   DATABASE_URL: z
     .string()
@@ -71,12 +77,14 @@ const envSchema = z.object({
   WX_OAUTH_BASE: z.url().optional(),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SEED_DEMO: z.enum(['0', '1', 'true', 'false']).optional(),
+  SANDBOX_PUBLIC: z.enum(['0', '1', 'true', 'false']).optional(),
   TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).optional(),
   DIST_DIR: z.string().default('dist'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
 const flag = (v: string | undefined) => v === '1' || v === 'true'
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host)
 const trimSlash = (u: string) => u.replace(/\/+$/, '')
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -89,29 +97,43 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data
   const sandbox = !e.WX_APPID
-  if (!sandbox && !e.WX_APPSECRET)
-    throw new ConfigError('Invalid configuration:\n  WX_APPSECRET: required when WX_APPID is set')
-  if (!sandbox && !e.SESSION_SECRET)
+  if (!sandbox) {
+    // Real WeChat: every secret must be the deployment's own. A missing one never falls back to
+    // the sandbox's published values (anyone could seal a push or a session with those).
+    const required: [string, unknown, string][] = [
+      ['WX_APPSECRET', e.WX_APPSECRET, "the official account's AppSecret"],
+      ['SESSION_SECRET', e.SESSION_SECRET, 'at least 32 random characters'],
+      ['PUBLIC_URL', e.PUBLIC_URL, 'the https address WeChat users open'],
+      ['WX_TOKEN', e.WX_TOKEN, 'the Token of 服务器配置'],
+      ['WX_AES_KEY', e.WX_AES_KEY, 'the EncodingAESKey of 服务器配置'],
+    ]
+    const missing = required.filter(([, v]) => v === undefined)
+    if (missing.length)
+      throw new ConfigError(
+        `Invalid configuration:\n${missing.map(([k, , what]) => `  ${k}: required when WX_APPID is set (${what})`).join('\n')}`,
+      )
+  }
+  const sandboxPublic = sandbox && flag(e.SANDBOX_PUBLIC)
+  const host = e.HOST ?? (sandbox && !sandboxPublic ? '127.0.0.1' : '0.0.0.0')
+  if (sandbox && !sandboxPublic && !isLoopback(host))
     throw new ConfigError(
-      'Invalid configuration:\n  SESSION_SECRET: required when WX_APPID is set (at least 32 characters)',
-    )
-  if (!sandbox && !e.PUBLIC_URL)
-    throw new ConfigError(
-      'Invalid configuration:\n  PUBLIC_URL: required when WX_APPID is set (the https address WeChat users open)',
+      `Invalid configuration:\n  HOST: the sandbox lets anyone act as any WeChat user, so it listens on loopback only; set SANDBOX_PUBLIC=1 to serve ${host} anyway`,
     )
   const publicUrl = trimSlash(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`)
   return {
     port: e.PORT,
-    host: e.HOST,
+    host,
     publicUrl,
     databaseUrl: e.DATABASE_URL,
-    sessionSecret: e.SESSION_SECRET ?? SANDBOX_SESSION_SECRET,
+    sessionSecret: e.SESSION_SECRET ?? '',
     sandbox,
+    sandboxPublic,
     wx: {
       appId: e.WX_APPID ?? SANDBOX_APPID,
-      appSecret: e.WX_APPSECRET ?? SANDBOX_SECRET,
-      token: e.WX_TOKEN ?? SANDBOX_TOKEN,
-      aesKey: e.WX_AES_KEY ?? SANDBOX_AES_KEY,
+      // The sandbox's published values are used only in sandbox mode: real mode requires its own (above).
+      appSecret: e.WX_APPSECRET ?? (sandbox ? SANDBOX_SECRET : ''),
+      token: e.WX_TOKEN ?? (sandbox ? SANDBOX_TOKEN : ''),
+      aesKey: e.WX_AES_KEY ?? (sandbox ? SANDBOX_AES_KEY : ''),
       previousAesKey: e.WX_AES_KEY_PREVIOUS ?? null,
       tokenEndpoint: e.WX_TOKEN_ENDPOINT,
       apiBase: trimSlash(e.WX_API_BASE ?? (sandbox ? `${publicUrl}/__wx/api` : 'https://api.weixin.qq.com')),

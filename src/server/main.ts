@@ -7,6 +7,7 @@ import { openDatabase } from './db/index.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { demo, seedDemo, seedIsNeeded } from './db/seed.ts'
 import { migrateSandbox } from './sandbox/migrate.ts'
+import { withSandboxSecrets } from './sandbox/secrets.ts'
 import { createSandboxCard } from './sandbox/seed.ts'
 import { Credentials } from './wechat/credentials.ts'
 import { checkCredentials } from './wechat/diagnose.ts'
@@ -25,6 +26,7 @@ async function main() {
   const { db, engine, close } = openDatabase(config.databaseUrl)
   await migrateToLatest(db)
   if (config.sandbox) await migrateSandbox(db)
+  config = await withSandboxSecrets(config, db)
   if (config.seedDemo && (await seedIsNeeded(db))) {
     const wxCardId = config.sandbox ? await createSandboxCard(db, systemClock.now()) : null
     await seedDemo(db, systemClock.now(), { wxCardId })
@@ -44,6 +46,13 @@ async function main() {
       `  Store QR code link:              ${u}/s/${demo.stores.nanjing}?ch=qr`,
     )
   }
+  if (config.sandboxPublic)
+    lines.push(
+      '',
+      '  !!! SANDBOX_PUBLIC=1: this WeChat sandbox listens on a network address. Anyone who can reach it',
+      '  !!! can become any sandbox WeChat user at /__wx/personas. Never do this with real customers.',
+      '',
+    )
   if (config.sandbox) {
     lines.push(`  Sandbox personas (switch user): ${u}/__wx/personas`)
     if (config.seedDemo) {

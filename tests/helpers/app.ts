@@ -8,6 +8,7 @@ import { buildApp } from '../../src/server/app.ts'
 import type { Clock } from '../../src/server/clock.ts'
 import { type Config, loadConfig } from '../../src/server/config.ts'
 import { seedDemo } from '../../src/server/db/seed.ts'
+import { withSandboxSecrets } from '../../src/server/sandbox/secrets.ts'
 import { createSandboxCard } from '../../src/server/sandbox/seed.ts'
 import type { PushHandlers } from '../../src/server/wechat/routes.ts'
 import { createTestDatabase, type TestDatabase } from './db.ts'
@@ -57,13 +58,13 @@ export async function startTestApp(
 ): Promise<TestApp> {
   const port = await freePort()
   const database = opts.database ?? (await createTestDatabase())
-  const config = loadConfig({
+  const env = {
     PORT: String(port),
     HOST: '127.0.0.1',
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     DATABASE_URL: database.url,
-    ...opts.env,
-  })
+  }
+  const config = await withSandboxSecrets(loadConfig({ ...env, ...opts.env }), database.db)
   const clock = opts.clock ?? testClock()
   if (opts.seed !== false && !opts.database)
     await seedDemo(database.db, clock.now(), { wxCardId: await createSandboxCard(database.db, clock.now()) })

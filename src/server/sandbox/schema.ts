@@ -67,6 +67,11 @@ export interface SandboxWalletTable {
   consumed_at: number | null
 }
 
+export interface SandboxSettingsTable {
+  key: string
+  value: string
+}
+
 export type SandboxTables = {
   sandbox_users: SandboxUsersTable
   sandbox_codes: SandboxCodesTable
@@ -76,6 +81,7 @@ export type SandboxTables = {
   sandbox_faults: SandboxFaultsTable
   sandbox_cards: SandboxCardsTable
   sandbox_wallet: SandboxWalletTable
+  sandbox_settings: SandboxSettingsTable
 }
 
 export type SandboxDb = ReturnType<typeof sandboxDb>
