@@ -104,3 +104,30 @@ describe('serving the site', () => {
     expect((await new Phone(t.url).get('/healthz')).json).toEqual({ ok: true })
   })
 })
+
+describe('user text on server-rendered pages', () => {
+  // String.replace reads $& $' $` $$ in a replacement string as patterns; text must arrive as written.
+  const tricky = "拿铁 $& 半价 $' 再 $` 见 $$ 止"
+
+  it.each([
+    ['an offer title', '/o/latte-10off'],
+    ['a merchant name', '/o/latte-10off'],
+    ['a store name', '/s/nanjingxilu'],
+  ])('keeps $-patterns in %s literal, with one app root and valid state', async (what, path) => {
+    const db = t.database.db
+    if (what === 'an offer title')
+      await db.updateTable('offers').set({ title: tricky }).where('id', '=', 'latte-10off').execute()
+    if (what === 'a merchant name')
+      await db.updateTable('merchants').set({ name: tricky }).where('id', '=', 'shanchuan').execute()
+    if (what === 'a store name')
+      await db.updateTable('stores').set({ name: tricky }).where('id', '=', 'nanjingxilu').execute()
+    const body = await (await html(path)).text()
+    expect(body.split('<div id="app">').length).toBe(2)
+    expect(body.split('<script id="kq-state"').length).toBe(2)
+    const state = JSON.parse(body.match(/<script id="kq-state" type="application\/json">(.*?)<\/script>/s)![1]!)
+    if (what === 'an offer title') expect(state.offer.title).toBe(tricky)
+    if (what === 'a merchant name') expect(state.offer.merchant.name).toBe(tricky)
+    if (what === 'a store name') expect(state.store.store.name).toBe(tricky)
+    expect(body).toContain(tricky.replace(/'/g, '&#39;').replace(/&(?!#)/g, '&amp;'))
+  })
+})

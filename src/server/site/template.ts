@@ -18,13 +18,27 @@ export function loadTemplate(distDir: string): Template | null {
     /<link rel="stylesheet"[^>]*href="(\/assets\/[^"]+\.css)"[^>]*>/g,
     (_m, href: string) => `<style>${readFileSync(join(distDir, 'client', href), 'utf8')}</style>`,
   )
+  // Cut once at the three placeholders and fill by concatenation: text from offers, stores and
+  // nicknames never passes through String.replace, whose `$&`, `$'` and `` $` `` would rewrite it.
+  const [beforeHead, rest1] = cutAt(html, '<!--app-head-->')
+  const [beforeApp, rest2] = cutAt(rest1, '<!--app-html-->')
+  const [beforeState, afterState] = cutAt(rest2, '<!--app-state-->')
   return {
     fill: ({ head, html: appHtml, state }) =>
-      html
-        .replace('<!--app-head-->', head)
-        .replace('<!--app-html-->', appHtml)
-        .replace('<!--app-state-->', `<script id="kq-state" type="application/json">${serializeState(state)}</script>`),
+      beforeHead +
+      head +
+      beforeApp +
+      appHtml +
+      beforeState +
+      `<script id="kq-state" type="application/json">${serializeState(state)}</script>` +
+      afterState,
   }
+}
+
+function cutAt(text: string, marker: string): [string, string] {
+  const at = text.indexOf(marker)
+  if (at < 0) throw new Error(`index.html lacks ${marker}`)
+  return [text.slice(0, at), text.slice(at + marker.length)]
 }
 
 /** JSON that can't close the script element it sits in. */
