@@ -29,10 +29,13 @@ export async function seedIsNeeded(db: Db): Promise<boolean> {
 /** `wxCardId` links the first offer to a WeChat card (the sandbox's, in sandbox mode); the others stay H5-only. */
 export async function seedDemo(db: Db, now: number, opts: { wxCardId?: string | null } = {}): Promise<void> {
   await db.transaction().execute(async trx => {
-    await trx
+    // Two processes starting on one empty database both see it empty: the merchant row decides who seeds.
+    const first = await trx
       .insertInto('merchants')
       .values({ id: demo.merchantId, name: '山川咖啡', logo_url: null, created_at: now })
-      .execute()
+      .onConflict(oc => oc.column('id').doNothing())
+      .executeTakeFirst()
+    if (Number(first.numInsertedOrUpdatedRows ?? 0n) === 0) return
     await trx
       .insertInto('stores')
       .values([
