@@ -4,6 +4,7 @@ import * as consumerPath from './migrations/2026-11-24-consumer-path.ts'
 import * as wechatPlatform from './migrations/2026-11-25-wechat-platform.ts'
 import * as cardWallet from './migrations/2026-11-26-card-wallet.ts'
 import * as redemption from './migrations/2026-11-27-redemption.ts'
+import * as trust from './migrations/2026-12-01-trust.ts'
 
 /** Listed by hand, in date order: the migration table is visible, not loaded from a folder scan. */
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-25-wechat-platform': wechatPlatform,
   '2026-11-26-card-wallet': cardWallet,
   '2026-11-27-redemption': redemption,
+  '2026-12-01-trust': trust,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -106,6 +106,8 @@ export interface OauthStatesTable {
   created_at: number
   expires_at: number
   used_at: number | null
+  /** A hash of the user agent and address that started the login, checked when the start cookie is lost. */
+  browser: string | null
 }
 
 export interface EventsTable {
@@ -173,6 +175,24 @@ export interface WxOutboxTable {
   created_at: number
 }
 
+export interface LimitCountersTable {
+  key: string
+  window_start: number
+  hits: number
+  expires_at: number
+}
+
+export interface SessionRevocationsTable {
+  id: string
+  user_id: string
+  /** One ended session (logout), or null with issued_before: every session issued before that time. */
+  sid: string | null
+  issued_before: number | null
+  created_at: number
+  /** Sessions live 30 days: after that the revocation has nothing left to end. */
+  expires_at: number
+}
+
 export interface Database {
   merchants: MerchantsTable
   stores: StoresTable
@@ -189,4 +209,6 @@ export interface Database {
   clerk_invites: ClerkInvitesTable
   clerks: ClerksTable
   wx_outbox: WxOutboxTable
+  limit_counters: LimitCountersTable
+  session_revocations: SessionRevocationsTable
 }

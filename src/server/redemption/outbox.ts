@@ -6,11 +6,11 @@
  */
 import type { Deps } from '../deps.ts'
 import { WxClient } from '../wechat/client.ts'
+import { consumeCode } from '../wechat/card.ts'
 import { WeChatError } from '../wechat/errors.ts'
 
 const LEASE = 30
 const BATCH = 20
-const ALREADY_CONSUMED = 40099
 
 export class Outbox {
   private timer: ReturnType<typeof setInterval> | null = null
@@ -65,15 +65,17 @@ export class Outbox {
         .executeTakeFirst()
       if (Number(leased.numUpdatedRows) === 0) continue
       try {
-        await this.wx.call('/card/code/consume', JSON.parse(row.payload))
-        await this.done(row.id)
+        const { code, card_id: cardId } = JSON.parse(row.payload) as { code: string; card_id: string }
+        // The counter asked WeChat before redeeming, so "already consumed" now is either our own
+        // earlier call whose answer was lost, or a use in WeChat in the moment between: either way
+        // nothing is left to deliver, and the second case is kept on the row for the merchant.
+        const outcome = await consumeCode(this.wx, cardId, code)
+        await this.done(
+          row.id,
+          outcome === 'already_consumed' && row.attempts === 0 ? 'already consumed in WeChat' : null,
+        )
         delivered++
       } catch (err) {
-        if (err instanceof WeChatError && err.errcode === ALREADY_CONSUMED) {
-          await this.done(row.id)
-          delivered++
-          continue
-        }
         const attempts = row.attempts + 1
         await db
           .updateTable('wx_outbox')
@@ -90,10 +92,10 @@ export class Outbox {
     return delivered
   }
 
-  private async done(id: string) {
+  private async done(id: string, note: string | null) {
     await this.deps.db
       .updateTable('wx_outbox')
-      .set({ done_at: this.deps.clock.now(), locked_until: null })
+      .set({ done_at: this.deps.clock.now(), locked_until: null, ...(note ? { last_error: note } : {}) })
       .where('id', '=', id)
       .execute()
   }

@@ -5,40 +5,43 @@ import { requireUser } from '../auth/users.ts'
 import { maskName, requireClerkOf } from '../clerks/service.ts'
 import { couponDtos } from '../coupons/service.ts'
 import type { Deps } from '../deps.ts'
-import { AppError, parse } from '../http/errors.ts'
+import { parse } from '../http/errors.ts'
 import { perUserLimit } from '../http/rate-limit.ts'
 import { iso } from '../offers/service.ts'
-import { redeem, todaysRedemptions } from './service.ts'
+import { withGuessBudget } from './guesses.ts'
+import { alreadyRedeemed, couponByCode, markConsumedInWeChat, redeem, todaysRedemptions } from './service.ts'
+import { checkWallet } from './wallet-check.ts'
 
 const redeemBody = z.object({ code: z.string().min(1).max(64), storeId: idSchema }).strict()
 const storeQuery = z.object({ store: idSchema }).strict()
 
-/** Wrong codes a clerk may try in a window before being slowed down: guessing 16-digit codes needs many. */
-const GUESS_LIMIT = 10
-const GUESS_WINDOW = 10 * 60
-
 export function redemptionRoutes(app: FastifyInstance, deps: Deps): void {
   const { db, clock } = deps
-  const misses = new Map<string, number[]>()
 
   app.post('/api/redeem', { config: { rateLimit: perUserLimit(deps, 300) } }, async request => {
     const body = parse(redeemBody, request.body, 'body')
     const user = await requireUser(deps, request, '/clerk')
     const clerk = await requireClerkOf(db, user.id, body.storeId)
     const now = clock.now()
-    const recent = (misses.get(user.id) ?? []).filter(t => t > now - GUESS_WINDOW)
-    if (recent.length >= GUESS_LIMIT) throw new AppError('rate_limited', '错误券码过多，请稍后再试')
-    let coupon: Awaited<ReturnType<typeof redeem>>
-    try {
-      coupon = await redeem(
-        db,
-        { code: body.code, storeId: body.storeId, clerkUserId: user.id, merchantId: clerk.merchant_id },
-        now,
-      )
-    } catch (err) {
-      if (err instanceof AppError && err.code === 'unknown_code') misses.set(user.id, [...recent, now])
-      throw err
-    }
+    const { coupon, wallet } = await withGuessBudget(db, user.id, now, async () => {
+      const found = await couponByCode(db, body.code)
+      // Only a coupon this counter could redeem is worth asking WeChat about.
+      const ask = found && found.merchant_id === clerk.merchant_id && found.redeemed_at === null
+      const wallet = ask ? await checkWallet(deps, found) : 'not_in_wallet'
+      if (found && wallet === 'consumed') {
+        await db.transaction().execute(trx => markConsumedInWeChat(trx, found, now))
+        const settled = await db.selectFrom('coupons').selectAll().where('id', '=', found.id).executeTakeFirstOrThrow()
+        throw await alreadyRedeemed(db, settled)
+      }
+      const input = {
+        code: body.code,
+        storeId: body.storeId,
+        clerkUserId: user.id,
+        merchantId: clerk.merchant_id,
+        wallet,
+      }
+      return { coupon: await redeem(db, input, now), wallet }
+    })
     const consumer = await db
       .selectFrom('users')
       .select(['nickname', 'openid'])
@@ -50,6 +53,8 @@ export function redemptionRoutes(app: FastifyInstance, deps: Deps): void {
       redeemedAt: iso(now),
       storeId: body.storeId,
       consumer: maskName(consumer.nickname, consumer.openid),
+      // queued: WeChat holds the wallet copy and will be told; unconfirmed: WeChat did not answer in time.
+      walletSync: wallet === 'usable' ? 'queued' : wallet === 'unconfirmed' ? 'unconfirmed' : null,
     }
   })
 

@@ -10,35 +10,68 @@ import type { CouponsTable } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
 import { iso } from '../offers/service.ts'
 import { newId } from '../random.ts'
+import type { WalletVerdict } from './wallet-check.ts'
 
 export interface RedeemInput {
   code: string
   storeId: string
   clerkUserId: string
   merchantId: string
+  /** What WeChat said of the wallet copy just before (wallet-check.ts); `not_in_wallet` for H5 coupons. */
+  wallet?: WalletVerdict
 }
 
-async function alreadyRedeemed(db: Db, c: Pick<CouponsTable, 'redeemed_at' | 'redeemed_store_id'>): Promise<AppError> {
+type CouponOfOffer = Pick<CouponsTable, 'id' | 'offer_id' | 'user_id' | 'channel' | 'ref'> & { merchant_id: string }
+
+/**
+ * WeChat consumed the wallet copy (its own tools, the API, a push we heard late): Kaquan's coupon
+ * follows, once. Used by the user_consume_card push and by the counter when WeChat says so first.
+ */
+export async function markConsumedInWeChat(db: Db, c: CouponOfOffer, now: number): Promise<boolean> {
+  const took = await db
+    .updateTable('coupons')
+    .set({ redeemed_at: now, redeemed_source: 'wechat' })
+    .where('id', '=', c.id)
+    .where('redeemed_at', 'is', null)
+    .executeTakeFirst()
+  if (Number(took.numUpdatedRows) === 0) return false
+  const event = { merchant_id: c.merchant_id, offer_id: c.offer_id, coupon_id: c.id, user_id: c.user_id }
+  await recordEvent(db, { type: 'redeem', ...event, store_id: null, channel: c.channel, ref: c.ref }, now)
+  return true
+}
+
+/** The coupon a code names at the counter, with what redemption needs of its offer; null when none. */
+export async function couponByCode(db: Db, rawCode: string) {
+  const code = normalizeCode(rawCode)
+  if (!isWellFormedCode(code)) return null
+  const c = await db
+    .selectFrom('coupons')
+    .innerJoin('offers', 'offers.id', 'coupons.offer_id')
+    .selectAll('coupons')
+    .select(['offers.merchant_id', 'offers.all_stores', 'offers.wx_card_id'])
+    .where('coupons.code', '=', code)
+    .executeTakeFirst()
+  return c ?? null
+}
+export type CounterCoupon = NonNullable<Awaited<ReturnType<typeof couponByCode>>>
+
+export async function alreadyRedeemed(
+  db: Db,
+  c: Pick<CouponsTable, 'redeemed_at' | 'redeemed_store_id' | 'redeemed_source'>,
+): Promise<AppError> {
   const store = c.redeemed_store_id
     ? await db.selectFrom('stores').select(['id', 'name']).where('id', '=', c.redeemed_store_id).executeTakeFirst()
     : undefined
   return new AppError('already_redeemed', `已核销${store ? `（${store.name}）` : ''}`, {
     redeemedAt: iso(c.redeemed_at!),
     store: store ?? null,
+    source: c.redeemed_source ?? 'clerk',
   })
 }
 
 export async function redeem(db: Db, input: RedeemInput, now: number): Promise<CouponsTable> {
-  const code = normalizeCode(input.code)
-  if (!isWellFormedCode(code)) throw new AppError('unknown_code', '无效券码')
   return db.transaction().execute(async trx => {
-    const c = await trx
-      .selectFrom('coupons')
-      .innerJoin('offers', 'offers.id', 'coupons.offer_id')
-      .selectAll('coupons')
-      .select(['offers.merchant_id', 'offers.all_stores', 'offers.wx_card_id'])
-      .where('coupons.code', '=', code)
-      .executeTakeFirst()
+    const c = await couponByCode(trx, input.code)
     if (!c) throw new AppError('unknown_code', '无效券码')
     if (c.merchant_id !== input.merchantId) throw new AppError('other_merchant', '非本商户的券')
     if (c.redeemed_at !== null) throw await alreadyRedeemed(trx, c)
@@ -82,7 +115,11 @@ export async function redeem(db: Db, input: RedeemInput, now: number): Promise<C
       },
       now,
     )
-    if (c.in_wallet === 1 && c.wx_card_id) {
+    // WeChat says the wallet copy is gone (deleted, expired there): the coupon lives on as H5 only.
+    const walletGone = input.wallet === 'removed'
+    if (c.in_wallet === 1 && walletGone)
+      await trx.updateTable('coupons').set({ in_wallet: 0, wallet_removed_at: now }).where('id', '=', c.id).execute()
+    if (c.in_wallet === 1 && c.wx_card_id && !walletGone) {
       await trx
         .insertInto('wx_outbox')
         .values({
@@ -103,6 +140,7 @@ export async function redeem(db: Db, input: RedeemInput, now: number): Promise<C
     const { merchant_id: _m, all_stores: _a, wx_card_id: _w, ...coupon } = c
     return {
       ...coupon,
+      in_wallet: walletGone ? 0 : coupon.in_wallet,
       redeemed_at: now,
       redeemed_store_id: input.storeId,
       redeemed_by: input.clerkUserId,

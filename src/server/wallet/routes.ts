@@ -5,15 +5,10 @@ import { requireUser } from '../auth/users.ts'
 import { couponDtos } from '../coupons/service.ts'
 import type { Deps } from '../deps.ts'
 import { AppError, parse } from '../http/errors.ts'
+import { decryptCode, getCode } from '../wechat/card.ts'
 import { ownCouponWithCard, recordWalletAdd, refuseUnusable, signCardExt } from './service.ts'
 
 const walletBody = z.object({ encryptCode: z.string().min(1).max(512).optional() }).strict()
-
-interface CodeGet {
-  card: { card_id: string }
-  openid: string
-  user_card_status: string
-}
 
 export function walletRoutes(app: FastifyInstance, deps: Deps): void {
   const { db, clock, wx } = deps
@@ -42,21 +37,11 @@ export function walletRoutes(app: FastifyInstance, deps: Deps): void {
     const user = await requireUser(deps, request, `/me/coupons/${couponId}`)
     const coupon = await ownCouponWithCard(db, user.id, couponId)
     if (body.encryptCode) {
-      const { code } = await wx
-        .call<{ code: string }>('/card/code/decrypt', { encrypt_code: body.encryptCode })
-        .catch(err => {
-          if (err?.errcode === 40056) throw new AppError('code_mismatch', '卡包中的券码与此券不符')
-          throw err
-        })
+      const code = await decryptCode(wx, body.encryptCode)
       if (code !== coupon.code) throw new AppError('code_mismatch', '卡包中的券码与此券不符')
     }
-    const held = await wx
-      .call<CodeGet>('/card/code/get', { card_id: coupon.wx_card_id, code: coupon.code, check_consume: false })
-      .catch(err => {
-        if (err?.errcode === 40056) throw new AppError('code_mismatch', '微信卡包中没有这张券')
-        throw err
-      })
-    if (held.card.card_id !== coupon.wx_card_id || held.openid !== user.openid || held.user_card_status === 'DELETE')
+    const held = await getCode(wx, coupon.wx_card_id, coupon.code)
+    if (!held || held.cardId !== coupon.wx_card_id || held.openid !== user.openid || held.status === 'DELETE')
       throw new AppError('code_mismatch', '微信卡包中没有这张券')
     await db.transaction().execute(trx => recordWalletAdd(trx, coupon, clock.now()))
     const fresh = await db.selectFrom('coupons').selectAll().where('id', '=', couponId).executeTakeFirstOrThrow()
