@@ -118,7 +118,8 @@ describe('checking a request as WeChat Pay does (for the sandbox)', () => {
     })
   })
 
-  it.each([
+  type Over = { authorization?: string; body?: string; url?: string }
+  it.each<[string, Over, number]>([
     ['signature', { body: `${post.body} ` }, Number(post.timestamp)],
     ['signature', { url: '/v3/marketing/busifavor/coupons/use?x=1' }, Number(post.timestamp)],
     ['stale', {}, Number(post.timestamp) + 301],
@@ -133,7 +134,7 @@ describe('checking a request as WeChat Pay does (for the sandbox)', () => {
       { authorization: post.authorization.replace(merchant.certSerial, 'AB'.repeat(20)) },
       Number(post.timestamp),
     ],
-  ] as const)('answers a %s problem with 401 SIGN_ERROR and sign_information', (reason, over, now) => {
+  ])('answers a %s problem with 401 SIGN_ERROR and sign_information', (reason, over, now) => {
     const r = check(post, over, now)
     expect(r).toMatchObject({ ok: false, status: 401, reason, body: { code: 'SIGN_ERROR' } })
     if (r.ok) return
