@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { systemClock } from '../../src/server/clock.ts'
 import { WxPayClient, type WxPayClientOptions } from '../../src/server/wechatpay/client.ts'
+import { checkWxPay } from '../../src/server/wechatpay/diagnose.ts'
 import { WxPayError } from '../../src/server/wechatpay/errors.ts'
 import { type WxPayConfig, wxPayConfigFrom } from '../../src/server/wechatpay/keys.ts'
 import { parseAuthorization, verifyRequestAuthorization } from '../../src/server/wechatpay/sign.ts'
@@ -340,5 +341,34 @@ describe('WxPayClient.useCoupon on RESOURCE_ALREADY_EXISTS', () => {
   it('refuses a use_request_no WeChat Pay would not take, before calling', async () => {
     await expect(client().useCoupon({ ...use, useRequestNo: 'x'.repeat(33) })).rejects.toThrow(/use_request_no/)
     expect(seen).toHaveLength(0)
+  })
+})
+
+describe('the start-up check', () => {
+  it('is quiet when the keys work and the callbacks come to us', async () => {
+    script = [() => ok({ mchid: k.mchid, notify_url: 'http://localhost:8080/wechatpay/notify' })]
+    expect(await checkWxPay(client())).toEqual([])
+  })
+
+  it('says so when WeChat Pay sends COUPON.SEND elsewhere', async () => {
+    script = [() => ok({ mchid: k.mchid, notify_url: 'https://old.example.com/notify' })]
+    expect(await checkWxPay(client())).toEqual([expect.stringContaining('https://old.example.com/notify')])
+  })
+
+  it.each([
+    [
+      "a private key that is not the merchant certificate's",
+      { privateKey: createPrivateKey(k.platform_private_key_pem) },
+      'WXPAY_PRIVATE_KEY',
+    ],
+    [
+      "the merchant's key where WeChat Pay's belongs",
+      { platformPublicKey: createPublicKey(k.merchant_public_key_pem) },
+      'WXPAY_PLATFORM_PUBLIC_KEY',
+    ],
+  ])('names the variable to fix after %s', async (_, over, variable) => {
+    script = [() => ok({ mchid: k.mchid, notify_url: 'http://localhost:8080/wechatpay/notify' })]
+    const [problem] = await checkWxPay(new WxPayClient(config(over), { deadlineMs: 0 }))
+    expect(problem).toContain(variable)
   })
 })

@@ -121,7 +121,7 @@ export function verifyRequestAuthorization(
       ok: false,
       status: 400,
       reason: 'malformed',
-      body: { code: 'INVALID_REQUEST', message: 'Http头Authorization值格式错误，请参考《微信支付API v3签名规则》' },
+      body: { code: 'INVALID_REQUEST', message: 'Http头Authorization值格式错误' },
     }
   const message = requestMessage(req.method, req.url, auth.timestamp, auth.nonce_str, req.body)
   const refuse = (reason: 'mchid' | 'serial' | 'stale' | 'signature', issue: string, field: string): RequestCheck => ({
