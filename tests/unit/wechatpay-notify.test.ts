@@ -49,25 +49,25 @@ describe('COUPON.SEND callback', () => {
 
   it.each([
     [
-      'a changed body byte',
+      'a changed body byte (signature)',
       { body: v.body.replace('"summary":"商家券领券通知"', '"summary":"商家券领劵通知"') },
       'signature',
     ],
-    ['a body with a trailing newline', { body: `${v.body}\n` }, 'signature'],
+    ['a body with a trailing newline (signature)', { body: `${v.body}\n` }, 'signature'],
     [
-      'a signature probe',
+      'a signature probe (signature)',
       { headers: { 'Wechatpay-Signature': `WECHATPAY/SIGNTEST/${v.headers['Wechatpay-Signature']}` } },
       'signature',
     ],
     [
-      'an unknown Wechatpay-Serial',
+      'an unknown Wechatpay-Serial (signature)',
       { headers: { 'Wechatpay-Serial': 'PUB_KEY_ID_11111111111111111111111111111111' } },
       'signature',
     ],
-    ['no Wechatpay-Signature', { headers: { 'Wechatpay-Signature': undefined } }, 'signature'],
-    ['a timestamp 301 s old', { now: now + 301 }, 'stale'],
-    ['a timestamp 301 s ahead', { now: now - 301 }, 'stale'],
-  ] as const)('refuses %s as %s', (_, change: any, kind) => {
+    ['no Wechatpay-Signature (signature)', { headers: { 'Wechatpay-Signature': undefined } }, 'signature'],
+    ['a genuine notification 301 s old (stale)', { now: now + 301 }, 'stale'],
+    ['a genuine notification 301 s ahead (stale)', { now: now - 301 }, 'stale'],
+  ] as const)('refuses %s', (_, change: any, kind) => {
     const headers = { ...v.headers, ...change.headers }
     expect(refusal(() => openNotification(keys, headers, change.body ?? v.body, change.now ?? now))).toBe(kind)
   })
