@@ -148,6 +148,8 @@ describe('WeChat Pay configuration', () => {
 
   it('asks for an https PUBLIC_URL when talking to the real WeChat Pay, whose callbacks go only to https', () => {
     expect(refused(good, { ...ctx, publicUrl: 'http://kaquan.example.com' })).toEqual(['PUBLIC_URL'])
+    const backup = { ...good, WXPAY_API_BASE: 'https://api2.mch.weixin.qq.com' }
+    expect(refused(backup, { ...ctx, publicUrl: 'http://kaquan.example.com' })).toEqual(['PUBLIC_URL'])
   })
 
   it('reports every wrong variable at once', () => {

@@ -135,8 +135,10 @@ export function wxPayConfigFrom(raw: WxPayEnv, ctx: { appId: string; publicUrl: 
   const privateKey = field('WXPAY_PRIVATE_KEY', loadPrivateKey)
   const platformPublicKey = field('WXPAY_PLATFORM_PUBLIC_KEY', loadPlatformPublicKey)
   const apiBase = take('WXPAY_API_BASE', () => apiBaseOf(env.WXPAY_API_BASE?.trim()))
-  // WeChat Pay calls back only to https addresses without a query (设置商家券事件通知地址).
-  if (apiBase === WXPAY_API_BASE && !ctx.publicUrl.startsWith('https://'))
+  // WeChat Pay calls back only to https addresses without a query (设置商家券事件通知地址); the
+  // sandbox, on another host, takes plain http.
+  const live = apiBase !== undefined && new URL(apiBase).hostname.endsWith('.mch.weixin.qq.com')
+  if (live && !ctx.publicUrl.startsWith('https://'))
     issues.push({ variable: 'PUBLIC_URL', message: "must be https: WeChat Pay's callbacks go only to https addresses" })
   if (privateKey && platformPublicKey) issues.push(...selfCheck({ privateKey, platformPublicKey }))
   if (issues.length) throw new WxPayConfigError(issues)
