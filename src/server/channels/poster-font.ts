@@ -1,9 +1,11 @@
 /**
- * The poster's one typeface, Noto Sans SC (shipped as "Noto Sans S Chinese", SIL OFL 1.1), in
- * two weights from the npm package @embedpdf/fonts-sc: a fresh `npm install` prints Chinese with
- * no system font. Both weights cover all 6,763 GB2312 hanzi and 20,945 of the 20,992 basic CJK
- * ideographs, so user-typed names don't fall back to tofu. The PNG (resvg) and the PDF (pdfkit)
- * read the same files; layout measures with them here, so all three agree on where lines break.
+ * The poster's one typeface, Noto Sans SC (the 2014 "Noto Sans S Chinese" release), in two weights
+ * from the npm package @embedpdf/fonts-sc: a fresh `npm install` prints Chinese with no system
+ * font. Both weights cover all 6,763 GB2312 hanzi and 20,945 of the 20,992 basic CJK ideographs,
+ * so user-typed names don't fall back to tofu. The package is OFL-1.1 (the files' own name table
+ * still says Apache-2.0, their first licence); either lets us ship them and embed subsets, and the
+ * fonts' OS/2 fsType allows embedding and subsetting. The PNG (resvg) and the PDF (pdfkit) read the
+ * same files, and layout measures with them here, so all three agree on where lines break.
  */
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'

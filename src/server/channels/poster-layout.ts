@@ -51,7 +51,7 @@ export function layoutPoster(p: PosterInput): Shape[] {
   shapes.push({ kind: 'rect', x: 10, y: 26, w: 128, h: 50, r: 4, fill: green })
   const label = p.offer ? offerValueLabel(p.offer) : { main: '优惠券', condition: '本店好券 扫码即领' }
   shapes.push(valueLine(label.main, cx, 28.5, 22))
-  block(shapes, printable(label.condition), { top: 50.5, height: 6, fill: white }, box(400, 5, 3.2, 112, 1))
+  block(shapes, printable(label.condition), { top: 50.5, height: 6.5, fill: white }, box(400, 5, 3.2, 112, 1))
   shapes.push({
     kind: 'line',
     points: [
@@ -78,14 +78,14 @@ export function layoutPoster(p: PosterInput): Shape[] {
     shapes.push({
       kind: 'line',
       points: [
-        [10, 178],
-        [138, 178],
+        [10, 179.5],
+        [138, 179.5],
       ],
       stroke: rule,
       width: 0.3,
     })
-    block(shapes, storeName, { top: 180, height: 6, fill: ink }, box(700, 4.2, 3, 128, 1))
-    block(shapes, storeAddress, { top: 186.5, height: 10.5, fill: grey }, box(400, 3.3, 2.6, 128, 2))
+    block(shapes, storeName, { top: 181.5, height: 6, fill: ink }, box(700, 4.2, 3, 128, 1))
+    block(shapes, storeAddress, { top: 188, height: 10.5, fill: grey }, box(400, 3.3, 2.6, 128, 2))
   }
   return shapes
 }
