@@ -50,7 +50,7 @@ export function layoutPoster(p: PosterInput): Shape[] {
   // The offer as a coupon ticket: the value on top, a perforation with two notches, the title below.
   shapes.push({ kind: 'rect', x: 10, y: 26, w: 128, h: 50, r: 4, fill: green })
   const label = p.offer ? offerValueLabel(p.offer) : { main: '优惠券', condition: '本店好券 扫码即领' }
-  shapes.push(valueLine(label.main, cx, 28.5, 22))
+  shapes.push(valueLine(label.main, cx, 31.5, 47.5))
   block(shapes, printable(label.condition), { top: 50.5, height: 6.5, fill: white }, box(400, 5, 3.2, 112, 1))
   shapes.push({
     kind: 'line',
@@ -113,8 +113,13 @@ function block(shapes: Shape[], text: string, zone: { top: number; height: numbe
   })
 }
 
-/** The big value (¥10, 8.8折, 赠品) with its currency sign or 折 set smaller, as price tags do. */
-function valueLine(main: string, x: number, top: number, maxSize: number): Shape {
+/**
+ * The big value (¥10, 8.8折, 赠品) with its currency sign or 折 set smaller, as price tags do. It
+ * fills the band from `top` to `bottom`: figures stand on its bottom with their tops at its top
+ * (Noto's figures are 0.733 em tall); ideographs fill their whole em box, so they are set smaller
+ * and centred in the band to look as tall as the figures.
+ */
+function valueLine(main: string, x: number, top: number, bottom: number): Shape {
   const parts = /^(¥?)(.*?)(折?)$/.exec(main)!
   const small = 0.5
   const runs = [
@@ -122,12 +127,14 @@ function valueLine(main: string, x: number, top: number, maxSize: number): Shape
     { text: parts[2]!, size: 1 },
     { text: parts[3]!, size: small },
   ].filter(r => r.text)
+  const figures = /\d/.test(main)
+  const band = bottom - top
   const unitWidth = runs.reduce((w, r) => w + textWidth(r.text, 700) * r.size, 0)
-  const size = Math.min(maxSize, 112 / unitWidth)
+  const size = Math.min(figures ? band / 0.733 : band * 1.02, 112 / unitWidth)
   return {
     kind: 'text',
     x,
-    y: top + ascent * size,
+    y: figures ? bottom : (top + bottom) / 2 + (ascent - 0.5) * size,
     weight: 700,
     fill: white,
     runs: runs.map(r => ({ text: r.text, size: r.size * size })),
