@@ -3,6 +3,7 @@ import fastifyCookie from '@fastify/cookie'
 import fastifyRateLimit from '@fastify/rate-limit'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
 import { sql } from 'kysely'
+import { SessionRevocations } from './auth/revocations.ts'
 import { authRoutes } from './auth/routes.ts'
 import { type Clock, systemClock } from './clock.ts'
 import type { Config } from './config.ts'
@@ -50,7 +51,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     throw new Error('config.sessionSecret must be set (at least 32 characters)')
   const credentials = new Credentials(opts.db, clock, opts.config.wx)
   const wx = new WxClient(credentials, { apiBase: opts.config.wx.apiBase })
-  const deps: Deps = { config: opts.config, db: opts.db, engine: opts.engine, clock, wx }
+  const sessions = new SessionRevocations(opts.db, clock)
+  const deps: Deps = { config: opts.config, db: opts.db, engine: opts.engine, clock, wx, sessions }
   const app = Fastify({
     logger: opts.logger ?? false,
     trustProxy: opts.config.trustProxy,
@@ -96,6 +98,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   if ((opts.outboxIntervalMs ?? 2000) > 0)
     app.addHook('onReady', async () => outbox.start(opts.outboxIntervalMs ?? 2000))
   app.addHook('onClose', async () => outbox.stop())
+  // Revocations are known before the first request is answered, then kept fresh.
+  app.addHook('onReady', async () => sessions.start(1000))
+  app.addHook('onClose', async () => sessions.stop())
 
   app.setNotFoundHandler((request, reply) => {
     const wantsHtml =

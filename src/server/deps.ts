@@ -1,3 +1,4 @@
+import type { SessionRevocations } from './auth/revocations.ts'
 import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
 import type { Db, Engine } from './db/index.ts'
@@ -11,4 +12,6 @@ export interface Deps {
   clock: Clock
   /** WeChat's token-bearing APIs, with the shared credential cache behind them. */
   wx: WxClient
+  /** Ended sessions, known to this process without a database round trip. */
+  sessions: SessionRevocations
 }

@@ -11,6 +11,8 @@ export interface Hop {
 
 export class Phone {
   readonly cookies = new Map<string, string>()
+  /** Sent with every request, e.g. an X-Forwarded-For that puts this phone on another network. */
+  readonly headers: Record<string, string> = {}
 
   constructor(
     readonly base: string,
@@ -43,6 +45,7 @@ export class Phone {
       'user-agent': this.userAgent,
       cookie: this.cookieHeader(),
       accept: 'application/json, text/html',
+      ...this.headers,
       ...init.headers,
     }
     let body: string | undefined

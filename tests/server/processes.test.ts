@@ -3,7 +3,6 @@
  * this is where file locking shows: every write transaction must wait its turn, never answer 500.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { sealSession, SESSION_COOKIE } from '../../src/server/auth/session.ts'
 import { upsertUser } from '../../src/server/auth/users.ts'
 import { claimCoupon } from '../../src/server/coupons/service.ts'
 import { seedDemo } from '../../src/server/db/seed.ts'
@@ -11,6 +10,7 @@ import { newId } from '../../src/server/random.ts'
 import { createSandboxCard } from '../../src/server/sandbox/seed.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
 import { type ServerProcess, startServerProcess } from '../helpers/process.ts'
+import { sessionCookie } from '../helpers/users.ts'
 
 const SECRET = 'processes-test-session-secret-0123456789'
 let database: TestDatabase
@@ -30,7 +30,7 @@ afterAll(async () => {
 
 async function cookieFor(openid: string) {
   const u = await upsertUser(database.db, { openid, isSnapshot: false }, now)
-  return { user: u, cookie: `${SESSION_COOKIE}=${sealSession({ uid: u.id, exp: now + 3600 }, SECRET)}` }
+  return { user: u, cookie: sessionCookie(u, SECRET, now) }
 }
 
 describe('two server processes on one database', () => {

@@ -79,6 +79,10 @@ describe('clerk invites', () => {
     const id = list.clerks.at(-1).id
     expect((await fetch(`${t.url}/api/admin/clerks/${id}`, { method: 'DELETE', headers: admin })).status).toBe(204)
     const { coupon } = await claim()
+    // Revoking ends the clerk's sessions; logged in again, the person is no clerk of the store.
+    expect((await redeem(clerk, coupon.code, 'jingansi')).status).toBe(401)
+    t.clock.advance(1)
+    await clerk.login('/clerk')
     expect((await redeem(clerk, coupon.code, 'jingansi')).status).toBe(403)
   })
 })

@@ -3,7 +3,8 @@ import { openSession, SESSION_TTL, sealSession } from '../../src/server/auth/ses
 
 const SECRET = 'test-secret-0123456789abcdef'
 const NOW = 1_800_000_000
-const payload = { uid: 'u_abc123', exp: NOW + SESSION_TTL }
+const base = { sid: 's_1', iat: NOW - 10, oid: 'oUserOpenid0000000000000000', snap: 0 as const }
+const payload = { uid: 'u_abc123', ...base, exp: NOW + SESSION_TTL }
 
 /** Replaces the character at `i` with a different base64url character. */
 function flip(s: string, i: number): string {
@@ -22,7 +23,7 @@ describe('sealSession / openSession', () => {
   })
 
   it('keeps a uid with non-ASCII characters intact', () => {
-    const p = { uid: '用户-1', exp: NOW + 60 }
+    const p = { ...base, uid: '用户-1', exp: NOW + 60 }
     expect(openSession(sealSession(p, SECRET), SECRET, NOW)).toEqual(p)
   })
 
@@ -31,7 +32,7 @@ describe('sealSession / openSession', () => {
     ['exactly at exp', NOW + 60, false],
     ['after exp', NOW + 3600, false],
   ])('treats a session %s as %s', (_label, now, open) => {
-    const token = sealSession({ uid: 'u1', exp: NOW + 60 }, SECRET)
+    const token = sealSession({ ...base, uid: 'u1', exp: NOW + 60 }, SECRET)
     expect(openSession(token, SECRET, now) !== null).toBe(open)
   })
 
@@ -79,9 +80,14 @@ describe('sealSession / openSession', () => {
   })
 
   it.each([
-    ['a uid that is not a string', { uid: 42, exp: NOW + 60 }],
-    ['an exp that is not a number', { uid: 'u1', exp: String(NOW + 60) }],
-    ['no exp', { uid: 'u1' }],
+    ['a uid that is not a string', { ...base, uid: 42, exp: NOW + 60 }],
+    ['an exp that is not a number', { ...base, uid: 'u1', exp: String(NOW + 60) }],
+    ['no exp', { ...base, uid: 'u1' }],
+    ['no session id', { ...base, sid: undefined, uid: 'u1', exp: NOW + 60 }],
+    ['no issue time', { ...base, iat: undefined, uid: 'u1', exp: NOW + 60 }],
+    ['no openid', { ...base, oid: undefined, uid: 'u1', exp: NOW + 60 }],
+    ['a snapshot flag that is not 0 or 1', { ...base, snap: true, uid: 'u1', exp: NOW + 60 }],
+    ['the payload of an older cookie (uid and exp only)', { uid: 'u1', exp: NOW + 60 }],
     ['null', null],
   ])('rejects a correctly signed payload with %s', (_label, p) => {
     const token = sealSession(p as never, SECRET)
@@ -96,13 +102,13 @@ describe('sealSession / openSession', () => {
   })
 
   it('rejects an over-long token even when it is correctly signed', () => {
-    const long = sealSession({ uid: 'u'.repeat(600), exp: NOW + 60 }, SECRET)
+    const long = sealSession({ ...base, uid: 'u'.repeat(600), exp: NOW + 60 }, SECRET)
     expect(long.length).toBeGreaterThan(512)
     expect(openSession(long, SECRET, NOW)).toBeNull()
   })
 
   it('accepts a correctly signed token just under the length limit', () => {
-    const p = { uid: 'u'.repeat(300), exp: NOW + 60 }
+    const p = { ...base, uid: 'u'.repeat(250), exp: NOW + 60 }
     const token = sealSession(p, SECRET)
     expect(token.length).toBeLessThanOrEqual(512)
     expect(openSession(token, SECRET, NOW)).toEqual(p)

@@ -4,10 +4,12 @@
  * drops cookies between the authorize hop and the callback, so the record alone must be
  * enough to finish; when the login-start cookie did survive it must match.
  */
+import { createHash } from 'node:crypto'
 import type { Db } from '../db/index.ts'
 import { randomToken } from '../random.ts'
 
-export const STATE_TTL = 10 * 60
+/** As long as WeChat's code lives: a login that takes longer restarts once (routes.ts). */
+export const STATE_TTL = 5 * 60
 export const STATE_COOKIE = 'kq_oauth_state'
 
 export function isStateToken(value: string): boolean {
@@ -30,7 +32,7 @@ export function safeReturnPath(value: string, origin: string): string | null {
 
 export async function createState(
   db: Db,
-  input: { returnPath: string; scope: string; attempt: number },
+  input: { returnPath: string; scope: string; attempt: number; browser: string },
   now: number,
 ): Promise<string> {
   const token = randomToken(24)
@@ -44,20 +46,38 @@ export async function createState(
       created_at: now,
       expires_at: now + STATE_TTL,
       used_at: null,
+      browser: input.browser,
     })
     .execute()
-  // Old records are useless after they expire; sweep a few on each login.
+  // An expired record only serves to tell a late callback apart from a forged one, for an hour.
   await db
     .deleteFrom('oauth_states')
-    .where('expires_at', '<', now - 86_400)
+    .where('expires_at', '<', now - 3600)
     .execute()
   return token
 }
 
-export type StateLookup =
-  | { kind: 'fresh'; returnPath: string; scope: string; attempt: number }
-  | { kind: 'used' | 'expired'; returnPath: string; scope: string; attempt: number }
-  | { kind: 'unknown' }
+export interface StateRecord {
+  returnPath: string
+  scope: string
+  attempt: number
+  /** browserProof() of the browser that started the login (null for records made before it existed). */
+  browser: string | null
+}
+
+export type StateLookup = ({ kind: 'fresh' | 'used' | 'expired' } & StateRecord) | { kind: 'unknown' }
+
+/**
+ * What the browser that started a login looks like to the server: its user agent and address.
+ * An attacker can't plant it in a victim's browser the way a link plants a state; it only stands
+ * in for the login-start cookie when WeChat's browser lost that.
+ */
+export function browserProof(userAgent: string | undefined, ip: string): string {
+  return createHash('sha256')
+    .update(`${userAgent ?? ''}|${ip}`)
+    .digest('base64url')
+    .slice(0, 22)
+}
 
 /** Marks the record used in one conditional update, so a replayed callback can't use it twice. */
 export async function consumeState(db: Db, token: string, now: number): Promise<StateLookup> {
@@ -71,7 +91,7 @@ export async function consumeState(db: Db, token: string, now: number): Promise<
     .executeTakeFirst()
   const row = await db.selectFrom('oauth_states').selectAll().where('token', '=', token).executeTakeFirst()
   if (!row) return { kind: 'unknown' }
-  const base = { returnPath: row.return_path, scope: row.scope, attempt: row.attempt }
+  const base = { returnPath: row.return_path, scope: row.scope, attempt: row.attempt, browser: row.browser }
   if (Number(claimed.numUpdatedRows) === 1) return { kind: 'fresh', ...base }
   return { kind: row.used_at !== null ? 'used' : 'expired', ...base }
 }

@@ -11,16 +11,32 @@ import { AppError, parse } from '../http/errors.ts'
 import { messagePage } from '../http/page.ts'
 import { WeChatError, errcodes } from '../wechat/errors.ts'
 import { authorizeUrl, type CodeExchange, exchangeCode, fetchUserInfo, type OAuthScope } from '../wechat/oauth.ts'
-import { consumeState, createState, safeReturnPath, STATE_COOKIE, STATE_TTL, type StateLookup } from './oauth-state.ts'
+import {
+  browserProof,
+  consumeState,
+  createState,
+  safeReturnPath,
+  STATE_COOKIE,
+  STATE_TTL,
+  type StateLookup,
+} from './oauth-state.ts'
 import { SESSION_COOKIE } from './session.ts'
-import { sessionUser, setSessionCookie, upsertUser, userDto } from './users.ts'
+import { sessionOf, sessionUser, setSessionCookie, upsertUser, userDto } from './users.ts'
 
 export function authRoutes(app: FastifyInstance, deps: Deps): void {
   const { config, db, clock } = deps
   const redirectUri = `${config.publicUrl}/auth/wechat/callback`
 
-  async function startLogin(reply: FastifyReply, returnPath: string, scope: OAuthScope, attempt: number) {
-    const state = await createState(db, { returnPath, scope, attempt }, clock.now())
+  const proof = (request: FastifyRequest) => browserProof(request.headers['user-agent'], request.ip)
+
+  async function startLogin(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    returnPath: string,
+    scope: OAuthScope,
+    attempt: number,
+  ) {
+    const state = await createState(db, { returnPath, scope, attempt, browser: proof(request) }, clock.now())
     reply.setCookie(STATE_COOKIE, state, {
       path: '/auth/wechat',
       httpOnly: true,
@@ -43,14 +59,14 @@ export function authRoutes(app: FastifyInstance, deps: Deps): void {
   async function recover(request: FastifyRequest, reply: FastifyReply, s: Exclude<StateLookup, { kind: 'unknown' }>) {
     if (await sessionUser(deps, request)) return reply.redirect(s.returnPath, 302)
     if (s.attempt >= 1) return page(reply, 400, '登录没有完成', '微信登录未能完成，请返回重新进入页面。', s.returnPath)
-    return startLogin(reply, s.returnPath, s.scope as OAuthScope, s.attempt + 1)
+    return startLogin(request, reply, s.returnPath, s.scope as OAuthScope, s.attempt + 1)
   }
 
   app.get('/auth/wechat/login', async (request, reply) => {
     const q = parse(loginQuery, request.query, 'query')
     const returnPath = safeReturnPath(q.return, config.publicUrl)
     if (!returnPath) throw new AppError('invalid_request', 'query.return: must be a path on this site')
-    return startLogin(reply, returnPath, q.scope, 0)
+    return startLogin(request, reply, returnPath, q.scope, 0)
   })
 
   app.get('/auth/wechat/callback', async (request, reply) => {
@@ -64,6 +80,12 @@ export function authRoutes(app: FastifyInstance, deps: Deps): void {
     const s = await consumeState(db, q.state, clock.now())
     if (s.kind === 'unknown') return page(reply, 400, '登录链接无效', '这个登录链接无效或已被篡改，请重新进入页面。')
     if (s.kind !== 'fresh') return recover(request, reply, s)
+    // Login CSRF: a callback link made by someone else's login must not log this browser in. The
+    // start cookie proves it is this browser's own login; when WeChat's browser lost the cookie,
+    // the browser that started it must look the same (user agent and address). Otherwise start a
+    // fresh login of whoever holds this phone: silent in WeChat, and the planted code goes unused.
+    const ownStart = cookieState === q.state
+    if (!ownStart && s.browser !== proof(request)) return recover(request, reply, { ...s, kind: 'used' })
     // Old clients answer a refusal of snsapi_userinfo with a redirect that has no code.
     if (!q.code) return page(reply, 200, '未授权', '你没有同意授权，仍可以浏览优惠；领取时需要登录。', s.returnPath)
 
@@ -81,6 +103,9 @@ export function authRoutes(app: FastifyInstance, deps: Deps): void {
       request.log.error({ err }, 'oauth code exchange failed')
       return page(reply, 502, '暂时无法登录', '微信登录服务暂时不可用，请稍后再试。', s.returnPath)
     }
+    // Without its own start cookie, a callback never switches a logged-in browser to someone else.
+    const current = ownStart ? null : await sessionUser(deps, request)
+    if (current && current.openid !== login.openid) return reply.redirect(s.returnPath, 302)
     const user = await upsertUser(db, { openid: login.openid, isSnapshot: login.isSnapshot }, clock.now())
     if (login.scope.includes('snsapi_userinfo') && !login.isSnapshot) {
       try {
@@ -95,11 +120,23 @@ export function authRoutes(app: FastifyInstance, deps: Deps): void {
         request.log.warn({ err }, 'userinfo fetch failed')
       }
     }
-    setSessionCookie(deps, reply, user.id)
+    setSessionCookie(deps, reply, user)
     return reply.redirect(s.returnPath, 302)
   })
 
-  app.post('/auth/logout', async (_request, reply) => {
+  /** Ends this session: the cookie stops working on every process, not only in this browser. */
+  app.post('/auth/logout', async (request, reply) => {
+    const session = sessionOf(deps, request)
+    if (session) await deps.sessions.revokeSession(session)
+    reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    return reply.status(204).send()
+  })
+
+  /** Ends every session of this user, on every phone and computer (a lost phone, a shared one). */
+  app.post('/auth/logout-everywhere', async (request, reply) => {
+    const session = sessionOf(deps, request)
+    if (!session) throw new AppError('unauthenticated', '未登录', { loginUrl: loginPath('/') })
+    await deps.sessions.revokeAll(session.uid)
     reply.clearCookie(SESSION_COOKIE, { path: '/' })
     return reply.status(204).send()
   })

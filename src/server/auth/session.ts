@@ -1,12 +1,22 @@
 /**
  * Sessions are signed cookies, so any number of server processes can serve a user
- * without shared memory: base64url(JSON payload) + "." + HMAC-SHA256 over it.
+ * without shared memory: base64url(JSON payload) + "." + HMAC-SHA256 over it. Each carries
+ * its own id (`sid`) and issue time, so it can be ended before it expires (revocations.ts),
+ * and the little a landing page needs of the user (`oid`, `snap`), so rendering one costs no
+ * database round trip.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto'
 
 export interface SessionPayload {
   uid: string
+  /** This session's id: logout ends this one only. */
+  sid: string
+  /** Issued at (epoch seconds): "log out everywhere" ends every session issued before a moment. */
+  iat: number
   exp: number
+  /** The user's openid and snapshot-page flag, as they were at login. */
+  oid: string
+  snap: 0 | 1
 }
 
 export const SESSION_COOKIE = 'kq_sid'
@@ -32,7 +42,9 @@ export function openSession(token: string | undefined, secret: string, now: numb
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null
   try {
     const p = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as SessionPayload
-    if (typeof p.uid !== 'string' || typeof p.exp !== 'number' || p.exp <= now) return null
+    if (typeof p?.uid !== 'string' || typeof p.sid !== 'string' || typeof p.oid !== 'string') return null
+    if (typeof p.iat !== 'number' || typeof p.exp !== 'number' || p.exp <= now || (p.snap !== 0 && p.snap !== 1))
+      return null
     return p
   } catch {
     return null

@@ -6,7 +6,7 @@ import type { UsersTable } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../http/errors.ts'
 import { newId } from '../random.ts'
-import { openSession, sealSession, SESSION_COOKIE, SESSION_TTL } from './session.ts'
+import { openSession, type SessionPayload, sealSession, SESSION_COOKIE, SESSION_TTL } from './session.ts'
 
 export type UserRow = UsersTable
 
@@ -37,11 +37,23 @@ export function userDto(u: UserRow): UserDto {
 
 const cache = new WeakMap<FastifyRequest, Promise<UserRow | null>>()
 
+/** This request's session, checked against its signature, expiry and revocations: no database round trip. */
+export function sessionOf(deps: Deps, request: FastifyRequest): SessionPayload | null {
+  const session = openSession(request.cookies[SESSION_COOKIE], deps.config.sessionSecret, deps.clock.now())
+  return session && !deps.sessions.isRevoked(session) ? session : null
+}
+
+/** What a landing page shows of the user, from the session alone (the profile comes with /api/me). */
+export function sessionUserDto(deps: Deps, request: FastifyRequest): UserDto | null {
+  const s = sessionOf(deps, request)
+  return s ? { id: s.uid, openid: s.oid, nickname: null, avatarUrl: null, isSnapshot: s.snap === 1 } : null
+}
+
 /** The logged-in user of this request, or null. Looked up once per request. */
 export function sessionUser(deps: Deps, request: FastifyRequest): Promise<UserRow | null> {
   let found = cache.get(request)
   if (!found) {
-    const session = openSession(request.cookies[SESSION_COOKIE], deps.config.sessionSecret, deps.clock.now())
+    const session = sessionOf(deps, request)
     found = session
       ? deps.db
           .selectFrom('users')
@@ -62,9 +74,21 @@ export async function requireUser(deps: Deps, request: FastifyRequest, returnPat
   return user
 }
 
-export function setSessionCookie(deps: Deps, reply: FastifyReply, userId: string): void {
-  const token = sealSession({ uid: userId, exp: deps.clock.now() + SESSION_TTL }, deps.config.sessionSecret)
-  reply.setCookie(SESSION_COOKIE, token, {
+export function setSessionCookie(
+  deps: Deps,
+  reply: FastifyReply,
+  user: Pick<UserRow, 'id' | 'openid' | 'is_snapshot'>,
+): void {
+  const now = deps.clock.now()
+  const payload: SessionPayload = {
+    uid: user.id,
+    sid: newId(),
+    iat: now,
+    exp: now + SESSION_TTL,
+    oid: user.openid,
+    snap: user.is_snapshot === 1 ? 1 : 0,
+  }
+  reply.setCookie(SESSION_COOKIE, sealSession(payload, deps.config.sessionSecret), {
     path: '/',
     httpOnly: true,
     sameSite: 'lax',

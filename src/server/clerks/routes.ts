@@ -64,7 +64,10 @@ export function clerkRoutes(app: FastifyInstance, deps: Deps): void {
   app.delete('/api/admin/clerks/:clerkId', async (request, reply) => {
     requireAdmin(deps, request)
     const { clerkId } = parse(z.object({ clerkId: idSchema }).strict(), request.params, 'params')
-    if (!(await revokeClerk(db, clerkId, clock.now()))) throw notFound('clerk')
+    const userId = await revokeClerk(db, clerkId, clock.now())
+    if (!userId) throw notFound('clerk')
+    // A phone left logged in at the counter stops working at once, on every process.
+    await deps.sessions.revokeAll(userId)
     return reply.status(204).send()
   })
 

@@ -115,14 +115,17 @@ export async function listClerks(db: Db, storeId: string) {
     .execute()
 }
 
-export async function revokeClerk(db: Db, clerkId: string, now: number): Promise<boolean> {
+/** Revokes the clerk; the clerk's user id when this call revoked it, null when unknown or already revoked. */
+export async function revokeClerk(db: Db, clerkId: string, now: number): Promise<string | null> {
   const r = await db
     .updateTable('clerks')
     .set({ revoked_at: now })
     .where('id', '=', clerkId)
     .where('revoked_at', 'is', null)
     .executeTakeFirst()
-  return Number(r.numUpdatedRows) === 1
+  if (Number(r.numUpdatedRows) !== 1) return null
+  const clerk = await db.selectFrom('clerks').select('user_id').where('id', '=', clerkId).executeTakeFirstOrThrow()
+  return clerk.user_id
 }
 
 /** A masked name for a consumer or clerk: enough to recognise, not to identify. */

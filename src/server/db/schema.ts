@@ -185,7 +185,7 @@ export interface LimitCountersTable {
 export interface SessionRevocationsTable {
   id: string
   user_id: string
-  /** One ended session (logout), or null with issued_before: every session issued before that time. */
+  /** One ended session (logout), or null with issued_before: every session issued up to that second. */
   sid: string | null
   issued_before: number | null
   created_at: number

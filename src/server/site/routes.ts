@@ -12,7 +12,7 @@ import { attributionSchema, type InitialState } from '../../shared/contract.ts'
 import { offerValueLabel } from '../../shared/money.ts'
 import { isLandingPath, pagePaths } from '../../shared/routes.ts'
 import { recordEvent } from '../analytics/events.ts'
-import { sessionUser, userDto } from '../auth/users.ts'
+import { sessionUserDto } from '../auth/users.ts'
 import type { Deps } from '../deps.ts'
 import { escapeHtml, messagePage, pageCss } from '../http/page.ts'
 import { recordView } from '../offers/routes.ts'
@@ -79,10 +79,11 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
         .type('text/html; charset=utf-8')
         .send(messagePage({ title: '站点尚未构建', message: '请先运行 npm run build。' }))
     const url = new URL(request.url, config.publicUrl)
-    const user = await sessionUser(deps, request)
+    // From the session cookie alone: a landing page needs no database round trip for who is looking.
+    const user = sessionUserDto(deps, request)
     const state: InitialState = {
       meta: { sandbox: config.sandbox, appId: config.wx.appId },
-      user: user ? userDto(user) : null,
+      user,
     }
     const attribution =
       attributionSchema.safeParse(
