@@ -3,14 +3,16 @@ import fastifyCookie from '@fastify/cookie'
 import fastifyRateLimit from '@fastify/rate-limit'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
 import { sql } from 'kysely'
+import { VIEWS_PER_MINUTE } from './analytics/views.ts'
 import { SessionRevocations } from './auth/revocations.ts'
-import { authRoutes } from './auth/routes.ts'
+import { authRoutes, LOGIN_STARTS_PER_MINUTE } from './auth/routes.ts'
 import { type Clock, systemClock } from './clock.ts'
 import type { Config } from './config.ts'
 import { couponRoutes } from './coupons/routes.ts'
 import type { Db, Engine } from './db/index.ts'
 import type { Deps } from './deps.ts'
 import { AppError, registerErrorHandling } from './http/errors.ts'
+import { WindowLimiter } from './limits/memory.ts'
 import { messagePage } from './http/page.ts'
 import { registerSecurityHeaders } from './http/security.ts'
 import { offerRoutes } from './offers/routes.ts'
@@ -52,7 +54,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const credentials = new Credentials(opts.db, clock, opts.config.wx)
   const wx = new WxClient(credentials, { apiBase: opts.config.wx.apiBase })
   const sessions = new SessionRevocations(opts.db, clock)
-  const deps: Deps = { config: opts.config, db: opts.db, engine: opts.engine, clock, wx, sessions }
+  const limits = {
+    views: new WindowLimiter(VIEWS_PER_MINUTE, 60, clock),
+    logins: new WindowLimiter(LOGIN_STARTS_PER_MINUTE, 60, clock),
+  }
+  const deps: Deps = { config: opts.config, db: opts.db, engine: opts.engine, clock, wx, sessions, limits }
   const app = Fastify({
     logger: opts.logger ?? false,
     trustProxy: opts.config.trustProxy,

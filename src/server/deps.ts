@@ -2,6 +2,7 @@ import type { SessionRevocations } from './auth/revocations.ts'
 import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
 import type { Db, Engine } from './db/index.ts'
+import type { WindowLimiter } from './limits/memory.ts'
 import type { WxClient } from './wechat/client.ts'
 
 /** What every route module is built from. buildApp makes one; tests make theirs. */
@@ -14,4 +15,6 @@ export interface Deps {
   wx: WxClient
   /** Ended sessions, known to this process without a database round trip. */
   sessions: SessionRevocations
+  /** Per-process limits on things that cost rows: view events (analytics/views.ts), login starts (auth/routes.ts). */
+  limits: { views: WindowLimiter; logins: WindowLimiter }
 }

@@ -23,6 +23,9 @@ import {
 import { SESSION_COOKIE } from './session.ts'
 import { sessionOf, sessionUser, setSessionCookie, upsertUser, userDto } from './users.ts'
 
+/** Login starts one address may make per minute; generous, because many phones share a carrier's address. */
+export const LOGIN_STARTS_PER_MINUTE = 120
+
 export function authRoutes(app: FastifyInstance, deps: Deps): void {
   const { config, db, clock } = deps
   const redirectUri = `${config.publicUrl}/auth/wechat/callback`
@@ -63,6 +66,9 @@ export function authRoutes(app: FastifyInstance, deps: Deps): void {
   }
 
   app.get('/auth/wechat/login', async (request, reply) => {
+    // Each start stores a state row: a flood from one address is turned away before it writes.
+    if (!deps.limits.logins.allow(request.ip))
+      return page(reply, 429, '请稍后再试', '登录请求过于频繁，请稍等片刻再进入页面。')
     const q = parse(loginQuery, request.query, 'query')
     const returnPath = safeReturnPath(q.return, config.publicUrl)
     if (!returnPath) throw new AppError('invalid_request', 'query.return: must be a path on this site')

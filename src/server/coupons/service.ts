@@ -7,12 +7,14 @@
 import type { Attribution, CouponDto } from '../../shared/contract.ts'
 import { makeCode } from '../../shared/code.ts'
 import { couponStatus, couponWindow, offerPhase, type Validity } from '../../shared/validity.ts'
+import { knownChannel } from '../analytics/channels.ts'
 import { recordEvent } from '../analytics/events.ts'
 import type { Db } from '../db/index.ts'
 import type { CouponsTable, OffersTable } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
 import { getOffers, iso, storeDto } from '../offers/service.ts'
 import { newId, randomDigit } from '../random.ts'
+import { storeOfMerchant } from '../stores/service.ts'
 
 export interface ClaimInput {
   offerId: string
@@ -86,14 +88,7 @@ export async function claimCoupon(
     if (Number(counted.numInsertedOrUpdatedRows ?? 0n) === 0)
       throw new AppError('limit_reached', `每人限领${offer.per_user_limit}张`)
 
-    const store = input.attribution.store
-      ? await trx
-          .selectFrom('stores')
-          .select('id')
-          .where('id', '=', input.attribution.store)
-          .where('merchant_id', '=', offer.merchant_id)
-          .executeTakeFirst()
-      : undefined
+    const storeId = await storeOfMerchant(trx, input.attribution.store, offer.merchant_id)
     const window = couponWindow(offerValidity(offer), now)
     const row: CouponsTable = {
       id: couponId,
@@ -103,9 +98,9 @@ export async function claimCoupon(
       claimed_at: now,
       valid_from: window.from,
       valid_to: window.to,
-      channel: input.attribution.ch ?? 'direct',
+      channel: knownChannel(input.attribution.ch),
       ref: input.attribution.ref ?? null,
-      store_id: store?.id ?? null,
+      store_id: storeId,
       in_wallet: 0,
       wallet_added_at: null,
       wallet_removed_at: null,

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify'
 import { attributionSchema, offerListQuery, offerParams, storeParams } from '../../shared/contract.ts'
-import { recordEvent } from '../analytics/events.ts'
-import { sessionUser } from '../auth/users.ts'
+import { recordView } from '../analytics/views.ts'
+import { sessionOf, sessionUser } from '../auth/users.ts'
 import type { Deps } from '../deps.ts'
 import { notFound, parse } from '../http/errors.ts'
-import { getOffer, getStore, listLiveOffers } from './service.ts'
+import { getOffer, getStore, listLiveOffers, offerMerchant } from './service.ts'
 
 export function offerRoutes(app: FastifyInstance, deps: Deps): void {
   const { db, clock } = deps
@@ -36,43 +36,10 @@ export function offerRoutes(app: FastifyInstance, deps: Deps): void {
   app.post('/api/offers/:offerId/views', async (request, reply) => {
     const { offerId } = parse(offerParams, request.params, 'params')
     const a = parse(attributionSchema, request.body, 'body')
-    const offer = await db
-      .selectFrom('offers')
-      .select(['id', 'merchant_id'])
-      .where('id', '=', offerId)
-      .executeTakeFirst()
-    if (!offer) throw notFound('offer')
-    const user = await sessionUser(deps, request)
-    await recordView(deps, offer, a, user?.id ?? null)
+    const merchantId = await offerMerchant(db, offerId)
+    if (!merchantId) throw notFound('offer')
+    const viewer = { userId: sessionOf(deps, request)?.uid ?? null, ip: request.ip }
+    await recordView(deps, { merchantId, offerId }, a, viewer)
     return reply.status(204).send()
   })
-}
-
-export async function recordView(
-  deps: Deps,
-  offer: { id: string; merchant_id: string },
-  a: { ch?: string; ref?: string; store?: string },
-  userId: string | null,
-) {
-  const store = a.store
-    ? await deps.db
-        .selectFrom('stores')
-        .select('id')
-        .where('id', '=', a.store)
-        .where('merchant_id', '=', offer.merchant_id)
-        .executeTakeFirst()
-    : undefined
-  await recordEvent(
-    deps.db,
-    {
-      type: 'view',
-      merchant_id: offer.merchant_id,
-      offer_id: offer.id,
-      user_id: userId,
-      store_id: store?.id ?? null,
-      channel: a.ch ?? 'direct',
-      ref: a.ref ?? null,
-    },
-    deps.clock.now(),
-  )
 }

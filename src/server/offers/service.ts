@@ -163,3 +163,9 @@ export async function getStore(db: Db, storeId: string) {
     .executeTakeFirstOrThrow()
   return { ...storeDto(store), merchant: merchantDto(merchant), merchantId: merchant.id }
 }
+
+/** The merchant an offer belongs to, or null when there is no such offer. */
+export async function offerMerchant(db: Db, offerId: string): Promise<string | null> {
+  const row = await db.selectFrom('offers').select('merchant_id').where('id', '=', offerId).executeTakeFirst()
+  return row?.merchant_id ?? null
+}

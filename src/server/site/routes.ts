@@ -11,11 +11,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { attributionSchema, type InitialState } from '../../shared/contract.ts'
 import { offerValueLabel } from '../../shared/money.ts'
 import { isLandingPath, pagePaths } from '../../shared/routes.ts'
-import { recordEvent } from '../analytics/events.ts'
+import { recordView } from '../analytics/views.ts'
 import { sessionUserDto } from '../auth/users.ts'
 import type { Deps } from '../deps.ts'
 import { escapeHtml, messagePage, pageCss } from '../http/page.ts'
-import { recordView } from '../offers/routes.ts'
 import { getOffer, getStore, listLiveOffers } from '../offers/service.ts'
 import { loadTemplate, type Template } from './template.ts'
 
@@ -92,6 +91,7 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
         ),
       ).data ?? {}
     const now = clock.now()
+    const viewer = { userId: user?.id ?? null, ip: request.ip }
     let status = 200
     const offerMatch = url.pathname.match(/^\/o\/([^/]+)\/?$/)
     const storeMatch = url.pathname.match(/^\/s\/([^/]+)\/?$/)
@@ -99,7 +99,7 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
       const offer = await getOffer(db, offerMatch[1]!, user?.id ?? null, now)
       if (offer) {
         state.offer = offer
-        await recordView(deps, { id: offer.id, merchant_id: offer.merchant.id }, attribution, user?.id ?? null)
+        await recordView(deps, { merchantId: offer.merchant.id, offerId: offer.id }, attribution, viewer)
       } else {
         status = 404
         state.missing = 'offer'
@@ -112,18 +112,7 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
           store: dto,
           offers: await listLiveOffers(db, { storeId: store.id, userId: user?.id ?? null }, now),
         }
-        await recordEvent(
-          db,
-          {
-            type: 'view',
-            merchant_id: merchantId,
-            store_id: store.id,
-            user_id: user?.id ?? null,
-            channel: attribution.ch ?? 'qr',
-            ref: attribution.ref ?? null,
-          },
-          now,
-        )
+        await recordView(deps, { merchantId, storeId: store.id }, attribution, viewer)
       } else {
         status = 404
         state.missing = 'store'

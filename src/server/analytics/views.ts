@@ -1,0 +1,44 @@
+/**
+ * Recording a view: the one service both paths use (a landing page rendered on the server, and
+ * a view inside the app). Views cost a row each, so each client (its user, else its address) is
+ * limited per minute; past that the page is still served, the view just isn't counted again.
+ */
+import type { Attribution } from '../../shared/contract.ts'
+import type { Deps } from '../deps.ts'
+import { storeOfMerchant } from '../stores/service.ts'
+import { knownChannel } from './channels.ts'
+import { recordEvent } from './events.ts'
+
+export interface ViewTarget {
+  merchantId: string
+  offerId?: string | null
+  /** The store whose page was viewed; otherwise the link's `store=`, when it is this merchant's. */
+  storeId?: string | null
+}
+
+/** Views one client may add per minute. */
+export const VIEWS_PER_MINUTE = 30
+
+export async function recordView(
+  deps: Deps,
+  target: ViewTarget,
+  a: Attribution,
+  viewer: { userId: string | null; ip: string },
+): Promise<boolean> {
+  if (!deps.limits.views.allow(viewer.userId ? `u:${viewer.userId}` : `ip:${viewer.ip}`)) return false
+  const storeId = target.storeId ?? (await storeOfMerchant(deps.db, a.store, target.merchantId))
+  await recordEvent(
+    deps.db,
+    {
+      type: 'view',
+      merchant_id: target.merchantId,
+      offer_id: target.offerId ?? null,
+      user_id: viewer.userId,
+      store_id: storeId,
+      channel: knownChannel(a.ch),
+      ref: a.ref ?? null,
+    },
+    deps.clock.now(),
+  )
+  return true
+}
