@@ -131,3 +131,13 @@ describe('user text on server-rendered pages', () => {
     expect(body).toContain(tricky.replace(/'/g, '&#39;').replace(/&(?!#)/g, '&amp;'))
   })
 })
+
+describe('the sandbox’s stand-in for WeChat’s bridge', () => {
+  it('never blocks the first paint: deferred, ahead of the app’s module so it still runs first', async () => {
+    const body = await (await html('/o/latte-10off')).text()
+    const bridge = body.indexOf('<script defer src="/__wx/bridge.js"></script>')
+    expect(bridge).toBeGreaterThan(0)
+    expect(body.match(/<script[^>]*src="\/__wx\/bridge\.js"/g)).toHaveLength(1)
+    expect(bridge).toBeLessThan(body.indexOf('<script type="module"'))
+  })
+})

@@ -19,11 +19,13 @@ import { getOffer, getStore, listLiveOffers } from '../offers/service.ts'
 import { loadTemplate, type Template } from './template.ts'
 
 /**
- * In sandbox mode the page gets WeChat's native bridge. Like the real one it must exist before
- * any page script runs (it records the landing URL iOS verifies against), so it is a plain,
- * blocking script in <head>, ahead of the app's module.
+ * In sandbox mode the page gets a stand-in for WeChat's native bridge. Real WeChat injects
+ * WeixinJSBridge on its own schedule and fires WeixinJSBridgeReady, which the SDK waits for; so
+ * the stand-in is deferred, never blocking the first paint. Deferred scripts run in document
+ * order, and this one comes before the app's module, so it still sees the landing URL (which
+ * iOS verifies against) before the router can change it.
  */
-const SANDBOX_BRIDGE = '<script src="/__wx/bridge.js"></script>'
+const SANDBOX_BRIDGE = '<script defer src="/__wx/bridge.js"></script>'
 
 type Render = (url: string, state: InitialState) => Promise<string>
 
