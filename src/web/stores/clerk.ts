@@ -7,13 +7,13 @@ import {
   fetchRedemptions,
   postRedeem,
   type Redemption,
+  type RedeemRefusal,
   type RedeemResponse,
+  redeemRefusal,
 } from '../api/clerk.ts'
 import { scanCode } from '../wechat/actions.ts'
 
-export type RedeemOutcome =
-  | { ok: true; result: RedeemResponse }
-  | { ok: false; code: string; message: string; redeemedAt?: string; storeName?: string }
+export type RedeemOutcome = { ok: true; result: RedeemResponse } | ({ ok: false } & RedeemRefusal)
 
 export const useClerkStore = defineStore('clerk', () => {
   const stores = ref<ClerkStore[] | null>(null)
@@ -39,9 +39,7 @@ export const useClerkStore = defineStore('clerk', () => {
       void loadToday().catch(() => {})
       return { ok: true, result }
     } catch (e) {
-      const err = e as ApiError
-      const raw = err.raw as { redeemedAt?: string; store?: { name: string } | null }
-      return { ok: false, code: err.code, message: err.message, redeemedAt: raw.redeemedAt, storeName: raw.store?.name }
+      return { ok: false, ...redeemRefusal(e as ApiError) }
     }
   }
 
