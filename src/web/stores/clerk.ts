@@ -31,6 +31,11 @@ export const useClerkStore = defineStore('clerk', () => {
     if (storeId.value) today.value = (await fetchRedemptions(storeId.value)).redemptions
   }
 
+  async function switchStore(id: string) {
+    storeId.value = id
+    await loadToday()
+  }
+
   async function redeem(code: string): Promise<RedeemOutcome> {
     if (!storeId.value) return { ok: false, code: 'forbidden', message: '' }
     try {
@@ -51,5 +56,5 @@ export const useClerkStore = defineStore('clerk', () => {
     return { error: r.failure.message }
   }
 
-  return { stores, storeId, store, today, load, loadToday, redeem, scan }
+  return { stores, storeId, store, today, load, loadToday, switchStore, redeem, scan }
 })
