@@ -19,7 +19,7 @@ export const clerkEn: ClerkMessages = {
     already_redeemed: { headline: 'Already used', detail: '' },
     expired: { headline: 'Expired', detail: 'This coupon is past its validity' },
     not_yet_valid: { headline: 'Not yet valid', detail: 'This coupon cannot be used yet' },
-    not_valid_at_store: { headline: 'Not for this store', detail: 'This coupon is for other stores only' },
+    not_valid_at_store: { headline: 'Wrong store', detail: 'This coupon is for other stores only' },
     unknown_code: { headline: 'Unknown code', detail: 'Check the code and try again' },
     other_merchant: { headline: 'Another merchant', detail: 'This coupon is not one of ours' },
     rate_limited: { headline: 'Too many tries', detail: 'Too many wrong codes, wait a moment' },
