@@ -16,6 +16,7 @@ export default defineConfig({
     globalSetup: ['tests/global-setup.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'happy-dom' } },
+      { extends: true, test: { name: 'web', include: ['tests/web/**/*.test.ts'], environment: 'happy-dom' } },
       { extends: true, test: { name: 'server', include: ['tests/server/**/*.test.ts'], environment: 'node' } },
       { extends: true, test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], environment: 'node' } },
     ],

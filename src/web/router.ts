@@ -15,11 +15,11 @@ export function createKaquanRouter(history: RouterHistory) {
       { path: pagePaths.offers, name: 'offers', component: OfferListPage },
       { path: pagePaths.offer, name: 'offer', component: OfferPage, props: true },
       { path: pagePaths.store, name: 'store', component: StorePage, props: true },
-      { path: pagePaths.myCoupons, name: 'my-coupons', component: () => import('./pages/consumer/MyCouponsPage.vue') },
+      { path: pagePaths.myCoupons, name: 'my-coupons', component: () => import('./pages/consumer/CouponListPage.vue') },
       {
         path: pagePaths.myCoupon,
         name: 'my-coupon',
-        component: () => import('./pages/consumer/MyCouponPage.vue'),
+        component: () => import('./pages/consumer/CouponPage.vue'),
         props: true,
       },
       { path: pagePaths.clerk, name: 'clerk', component: () => import('./pages/clerk/ClerkPage.vue') },

@@ -1,5 +1,6 @@
 /** The only place the web app calls fetch. Errors arrive as ApiError with the server's code. */
 import type { ErrorBody, ErrorCode } from '../../shared/errors.ts'
+import { t } from '../i18n/index.ts'
 
 export class ApiError extends Error {
   constructor(
@@ -32,7 +33,7 @@ export async function request<T>(
       body: body === undefined ? undefined : JSON.stringify(body),
     })
   } catch {
-    throw new ApiError(0, 'network', '网络不给力，请检查网络后重试')
+    throw new ApiError(0, 'network', t('networkDown'))
   }
   if (res.status === 204) return undefined as T
   const data = await res.json().catch(() => null)
@@ -41,7 +42,7 @@ export async function request<T>(
     throw new ApiError(
       res.status,
       e?.code ?? 'internal',
-      e?.message ?? '服务器开小差了，请稍后再试',
+      e?.message ?? t('serverDown'),
       e?.loginUrl,
       (e ?? {}) as Record<string, unknown>,
     )

@@ -7,13 +7,13 @@ import {
   fetchRedemptions,
   postRedeem,
   type Redemption,
+  type RedeemRefusal,
   type RedeemResponse,
+  redeemRefusal,
 } from '../api/clerk.ts'
 import { scanCode } from '../wechat/actions.ts'
 
-export type RedeemOutcome =
-  | { ok: true; result: RedeemResponse }
-  | { ok: false; code: string; message: string; redeemedAt?: string; storeName?: string }
+export type RedeemOutcome = { ok: true; result: RedeemResponse } | ({ ok: false } & RedeemRefusal)
 
 export const useClerkStore = defineStore('clerk', () => {
   const stores = ref<ClerkStore[] | null>(null)
@@ -31,6 +31,11 @@ export const useClerkStore = defineStore('clerk', () => {
     if (storeId.value) today.value = (await fetchRedemptions(storeId.value)).redemptions
   }
 
+  async function switchStore(id: string) {
+    storeId.value = id
+    await loadToday()
+  }
+
   async function redeem(code: string): Promise<RedeemOutcome> {
     if (!storeId.value) return { ok: false, code: 'forbidden', message: '' }
     try {
@@ -39,9 +44,7 @@ export const useClerkStore = defineStore('clerk', () => {
       void loadToday().catch(() => {})
       return { ok: true, result }
     } catch (e) {
-      const err = e as ApiError
-      const raw = err.raw as { redeemedAt?: string; store?: { name: string } | null }
-      return { ok: false, code: err.code, message: err.message, redeemedAt: raw.redeemedAt, storeName: raw.store?.name }
+      return { ok: false, ...redeemRefusal(e as ApiError) }
     }
   }
 
@@ -53,5 +56,5 @@ export const useClerkStore = defineStore('clerk', () => {
     return { error: r.failure.message }
   }
 
-  return { stores, storeId, store, today, load, loadToday, redeem, scan }
+  return { stores, storeId, store, today, load, loadToday, switchStore, redeem, scan }
 })

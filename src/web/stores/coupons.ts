@@ -2,10 +2,6 @@ import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { Attribution, CouponDto } from '../../shared/contract.ts'
 import { fetchCoupon, fetchCoupons, postClaim } from '../api/coupons.ts'
-import { fetchCardExt, postWalletAdd } from '../api/wallet.ts'
-import { addCard, openCard } from '../wechat/actions.ts'
-import { describeWxError } from '../wechat/messages.ts'
-import type { WalletAttempt } from '../wechat/wallet-path.ts'
 
 const KEY_PREFIX = 'kq-claim-key:'
 
@@ -56,40 +52,5 @@ export const useCouponsStore = defineStore('coupons', () => {
     return coupon
   }
 
-  /** The last wallet attempt per coupon: what the coupon page says about the wallet. */
-  const walletAttempts = ref<Record<string, WalletAttempt>>({})
-
-  /**
-   * 添加到微信卡包: sign a fresh cardExt, let WeChat add the card, then have the server
-   * confirm it with WeChat. Any failure leaves the coupon as it was: an H5 coupon.
-   */
-  async function addToWallet(couponId: string): Promise<WalletAttempt> {
-    walletAttempts.value[couponId] = { kind: 'adding' }
-    let attempt: WalletAttempt
-    try {
-      const { cardId, cardExt } = await fetchCardExt(couponId)
-      const added = await addCard(cardId, cardExt)
-      if (added.ok) {
-        byId.value[couponId] = (await postWalletAdd(couponId, added.value.encryptedCode)).coupon
-        attempt = { kind: 'none' }
-      } else if (added.cancelled) attempt = { kind: 'cancelled' }
-      else if (added.failure.next === 'update_wechat') attempt = { kind: 'unsupported' }
-      else attempt = { kind: 'failed', failure: added.failure }
-    } catch (e) {
-      attempt = {
-        kind: 'failed',
-        failure: { message: (e as Error).message || describeWxError('').message, next: 'retry' },
-      }
-    }
-    walletAttempts.value[couponId] = attempt
-    return attempt
-  }
-
-  async function openInWallet(couponId: string): Promise<boolean> {
-    const c = byId.value[couponId]
-    if (!c?.offer.wxCardId) return false
-    return (await openCard(c.offer.wxCardId, c.code)).ok
-  }
-
-  return { list, byId, walletAttempts, loadList, load, claim, addToWallet, openInWallet }
+  return { list, byId, loadList, load, claim }
 })

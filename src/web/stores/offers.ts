@@ -1,7 +1,11 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
 import type { Attribution, InitialState, OfferDetailDto, OfferDto, StoreResponse } from '../../shared/contract.ts'
+import { offerValueLabel } from '../../shared/money.ts'
 import { fetchOffer, fetchOffers, fetchStore, postView } from '../api/offers.ts'
+import { t } from '../i18n/index.ts'
+import { setShare } from '../wechat/actions.ts'
+import { currentEnv } from '../wechat/env.ts'
 
 export const useOffersStore = defineStore('offers', () => {
   const list = ref<OfferDto[] | null>(null)
@@ -42,5 +46,20 @@ export const useOffersStore = defineStore('offers', () => {
     await postView(id, a).catch(() => {})
   }
 
-  return { list, details, stores, missing, init, loadList, loadOffer, loadStore, recordView }
+  /** What WeChat's share menu sends for an offer: the offer, and a link that credits the sharer. */
+  function share(id: string, sharerId: string | undefined) {
+    const o = details.value[id]
+    if (!o || !currentEnv().inWeChat) return
+    const link = new URL(`/o/${o.id}`, location.origin)
+    link.searchParams.set('ch', 'share')
+    if (sharerId) link.searchParams.set('ref', sharerId)
+    void setShare({
+      title: `${o.merchant.name} · ${o.title}`,
+      desc: t('shareDesc', { summary: offerValueLabel(o).summary, description: o.description }).slice(0, 60),
+      link: link.toString(),
+      imgUrl: o.imageUrl ?? o.merchant.logoUrl ?? new URL('/favicon.svg', location.origin).toString(),
+    })
+  }
+
+  return { list, details, stores, missing, init, loadList, loadOffer, loadStore, recordView, share }
 })

@@ -1,0 +1,31 @@
+import type { ClerkMessages } from './clerk.zh-CN.ts'
+
+export const clerkEn: ClerkMessages = {
+  notClerk: 'You are not a clerk yet: ask the merchant for a clerk invite link',
+  notClerkHint: 'Merchants make clerk invite links in their console',
+  scan: 'Scan to redeem',
+  codePlaceholder: 'Enter the code',
+  clear: 'Clear',
+  redeem: 'Redeem',
+  codeTooShort: 'Enter all {n} digits',
+  codeWrong: 'This code is not right, check it and type it again',
+  today: 'Redeemed today · {n}',
+  todayNone: 'Nothing redeemed today yet',
+  again: 'Next',
+  redeemed: 'Redeemed',
+  redeemedDetail: '{title} · {consumer} · {time}',
+  inWallet: 'WeChat wallet',
+  refusals: {
+    already_redeemed: { headline: 'Already used', detail: '' },
+    expired: { headline: 'Expired', detail: 'This coupon is past its validity' },
+    not_yet_valid: { headline: 'Not yet valid', detail: 'This coupon cannot be used yet' },
+    not_valid_at_store: { headline: 'Wrong store', detail: 'This coupon is for other stores only' },
+    unknown_code: { headline: 'Unknown code', detail: 'Check the code and try again' },
+    other_merchant: { headline: 'Another merchant', detail: 'This coupon is not one of ours' },
+    rate_limited: { headline: 'Too many tries', detail: 'Too many wrong codes, wait a moment' },
+    forbidden: { headline: 'Not allowed', detail: 'You are not a clerk of this store' },
+    network: { headline: 'Network trouble', detail: 'Check the connection and try again' },
+  },
+  refused: 'Not redeemed',
+  refusedDetail: 'Please try again',
+}
