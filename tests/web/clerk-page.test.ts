@@ -149,6 +149,22 @@ describe('the result screen after the server answers', () => {
     expect(w.find('[data-testid=result-detail]').text()).toContain(detail)
   })
 
+  it.each([
+    ['unconfirmed', true],
+    ['queued', false],
+    [null, false],
+  ] as const)('with walletSync %s, says the wallet syncs later: %s', async (walletSync, notes) => {
+    api.answer(
+      'POST /api/redeem',
+      ok({ coupon: couponDto(), redeemedAt, storeId: 'nanjingxilu', consumer: '微信用户A1', walletSync }),
+    )
+    const w = await openClerk()
+    await typeAndRedeem(w, goodCode)
+    expect(w.find('[data-testid=result]').attributes('data-ok')).toBe('true')
+    expect(w.find('[data-testid=result-note]').exists()).toBe(notes)
+    if (notes) expect(w.find('[data-testid=result-note]').text()).toContain('稍后自动同步')
+  })
+
   it('lists the redemption under 今日核销 after a success', async () => {
     api.answer(
       'POST /api/redeem',

@@ -9,6 +9,8 @@ export interface RedeemResponse {
   redeemedAt: string
   storeId: string
   consumer: string
+  /** For a wallet coupon: WeChat will be told (queued), or did not answer in time and will be told later (unconfirmed). */
+  walletSync: 'queued' | 'unconfirmed' | null
 }
 export interface Redemption {
   couponId: string

@@ -14,6 +14,7 @@ export const clerkEn: ClerkMessages = {
   again: 'Next',
   redeemed: 'Redeemed',
   redeemedDetail: '{title} · {consumer} · {time}',
+  walletPending: 'WeChat’s card wallet did not answer in time: redeemed, and the wallet will catch up',
   inWallet: 'WeChat wallet',
   refusals: {
     already_redeemed: { headline: 'Already used', detail: '' },

@@ -13,6 +13,8 @@ export const clerkZhCN = {
   again: '继续核销',
   redeemed: '核销成功',
   redeemedDetail: '{title} · {consumer} · {time}',
+  /** WeChat did not answer in time: the redemption stands, and the wallet is updated later. */
+  walletPending: '微信卡包未及时响应，已核销，稍后自动同步',
   /** Where a code already used in WeChat's own wallet (no Kaquan store) was redeemed. */
   inWallet: '微信卡包',
   /** A refused redemption by error code: a headline readable at arm's length and one line of detail. */

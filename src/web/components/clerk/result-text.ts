@@ -7,11 +7,13 @@ export interface ResultText {
   ok: boolean
   headline: string
   detail: string
+  /** A second line the clerk should know about, e.g. the wallet syncing later. */
+  note?: string
 }
 
 export function resultText(o: RedeemOutcome, now = Date.now() / 1000): ResultText {
   if (o.ok) {
-    const { coupon, consumer, redeemedAt } = o.result
+    const { coupon, consumer, redeemedAt, walletSync } = o.result
     return {
       ok: true,
       headline: tc('redeemed'),
@@ -20,6 +22,7 @@ export function resultText(o: RedeemOutcome, now = Date.now() / 1000): ResultTex
         consumer,
         time: formatDateTime(epochOf(redeemedAt), now),
       }),
+      ...(walletSync === 'unconfirmed' ? { note: tc('walletPending') } : {}),
     }
   }
   const known = refusalText(o.code)
