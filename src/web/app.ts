@@ -2,7 +2,7 @@
 import { createPinia } from 'pinia'
 import { createApp, createSSRApp } from 'vue'
 import type { RouterHistory } from 'vue-router'
-import type { InitialState } from '../shared/contract.ts'
+import type { InitialState } from '../shared/api/site.ts'
 import App from './App.vue'
 import { setLocale } from './i18n/index.ts'
 import { createKaquanRouter } from './router.ts'

@@ -1,6 +1,6 @@
 import { renderToString } from 'vue/server-renderer'
 import { createMemoryHistory } from 'vue-router'
-import type { InitialState } from '../shared/contract.ts'
+import type { InitialState } from '../shared/api/site.ts'
 import { createKaquanApp } from './app.ts'
 
 /** Renders a landing page to HTML with the state the server inlines next to it. */

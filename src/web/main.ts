@@ -1,5 +1,5 @@
 import { createWebHistory } from 'vue-router'
-import type { InitialState } from '../shared/contract.ts'
+import type { InitialState } from '../shared/api/site.ts'
 import { createKaquanApp } from './app.ts'
 import { recordLandingUrl } from './wechat/config.ts'
 import { installWeChat } from './wechat/index.ts'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { OfferDto } from '../../src/shared/contract.ts'
+import type { OfferDto } from '../../src/shared/api/offers.ts'
 import { nearlyGone, offerAction } from '../../src/web/pages/consumer/offer-action.ts'
 
 function offer(over: Partial<OfferDto> = {}): OfferDto {

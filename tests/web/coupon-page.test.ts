@@ -1,6 +1,6 @@
 import { enableAutoUnmount, flushPromises } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import type { CouponDto } from '../../src/shared/contract.ts'
+import type { CouponDto } from '../../src/shared/api/coupons.ts'
 import CouponPage from '../../src/web/pages/consumer/CouponPage.vue'
 import { useWalletStore } from '../../src/web/stores/wallet.ts'
 import type { WalletAttempt } from '../../src/web/wechat/wallet-path.ts'

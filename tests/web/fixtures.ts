@@ -1,5 +1,6 @@
 /** API shapes for web tests: a live cash offer and a coupon of it, with overrides. */
-import type { CouponDto, OfferDetailDto } from '../../src/shared/contract.ts'
+import type { CouponDto } from '../../src/shared/api/coupons.ts'
+import type { OfferDetailDto } from '../../src/shared/api/offers.ts'
 
 const day = 86_400_000
 const iso = (ms: number) => new Date(ms).toISOString()

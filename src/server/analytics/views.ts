@@ -3,7 +3,7 @@
  * a view inside the app). Views cost a row each, so each client (its user, else its address) is
  * limited per minute; past that the page is still served, the view just isn't counted again.
  */
-import type { Attribution } from '../../shared/contract.ts'
+import type { Attribution } from '../../shared/api/common.ts'
 import type { Deps } from '../deps.ts'
 import { storeOfMerchant } from '../stores/service.ts'
 import { knownChannel } from './channels.ts'

@@ -4,7 +4,7 @@
  * either continues or restarts the login once, never in a loop (PITFALLS.md 7, 8).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { callbackQuery, loginQuery } from '../../shared/contract.ts'
+import { callbackQuery, loginQuery } from '../../shared/api/auth.ts'
 import { loginPath } from '../../shared/routes.ts'
 import type { Deps } from '../deps.ts'
 import { AppError, parse } from '../http/errors.ts'

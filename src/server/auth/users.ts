@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import type { UserDto } from '../../shared/contract.ts'
+import type { UserDto } from '../../shared/api/auth.ts'
 import { loginPath } from '../../shared/routes.ts'
 import type { Db } from '../db/index.ts'
 import type { UsersTable } from '../db/schema.ts'

@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify'
-import { attributionSchema, couponParams, idempotencyKeySchema, offerParams } from '../../shared/contract.ts'
+import { attributionSchema } from '../../shared/api/common.ts'
+import { couponParams, idempotencyKeySchema } from '../../shared/api/coupons.ts'
+import { offerParams } from '../../shared/api/offers.ts'
 import { requireUser } from '../auth/users.ts'
 import type { Deps } from '../deps.ts'
 import { AppError, notFound, parse } from '../http/errors.ts'

@@ -4,7 +4,8 @@
  * count upsert guarded by the limit. Nothing is read and then written, so any number of
  * concurrent claims, on either engine and across processes, can't oversell.
  */
-import type { Attribution, CouponDto } from '../../shared/contract.ts'
+import type { Attribution } from '../../shared/api/common.ts'
+import type { CouponDto } from '../../shared/api/coupons.ts'
 import { makeCode } from '../../shared/code.ts'
 import { couponStatus, couponWindow, offerPhase, type Validity } from '../../shared/validity.ts'
 import { knownChannel } from '../analytics/channels.ts'

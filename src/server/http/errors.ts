@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import type { z } from 'zod'
-import { type ErrorCode, errorStatus } from '../../shared/errors.ts'
+import { type ErrorCode, errorStatus } from '../../shared/api/errors.ts'
 import { WeChatError } from '../wechat/errors.ts'
 
 export class AppError extends Error {

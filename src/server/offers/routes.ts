@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
-import { attributionSchema, offerListQuery, offerParams, storeParams } from '../../shared/contract.ts'
+import { attributionSchema } from '../../shared/api/common.ts'
+import { offerListQuery, offerParams, storeParams } from '../../shared/api/offers.ts'
 import { recordView } from '../analytics/views.ts'
 import { sessionOf, sessionUser } from '../auth/users.ts'
 import type { Deps } from '../deps.ts'

@@ -1,5 +1,6 @@
 /** Reading offers and stores. Writes that touch stock live in coupons/service.ts (the claim). */
-import type { MerchantDto, OfferDetailDto, OfferDto, StoreDto, ValidityDto } from '../../shared/contract.ts'
+import type { MerchantDto, StoreDto } from '../../shared/api/common.ts'
+import type { OfferDetailDto, OfferDto, ValidityDto } from '../../shared/api/offers.ts'
 import { offerPhase } from '../../shared/validity.ts'
 import type { Db } from '../db/index.ts'
 import type { MerchantsTable, OffersTable, StoresTable } from '../db/schema.ts'

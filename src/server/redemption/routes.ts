@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { idSchema } from '../../shared/contract.ts'
+import { idSchema } from '../../shared/api/common.ts'
 import { requireUser } from '../auth/users.ts'
 import { maskName, requireClerkOf } from '../clerks/service.ts'
 import { couponDtos } from '../coupons/service.ts'

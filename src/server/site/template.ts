@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { InitialState } from '../../shared/contract.ts'
+import type { InitialState } from '../../shared/api/site.ts'
 
 export interface Template {
   fill: (parts: { head: string; html: string; state: InitialState }) => string

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { couponParams } from '../../shared/contract.ts'
+import { couponParams } from '../../shared/api/coupons.ts'
 import { requireUser } from '../auth/users.ts'
 import { couponDtos } from '../coupons/service.ts'
 import type { Deps } from '../deps.ts'

@@ -1,5 +1,5 @@
 /** The only place the web app calls fetch. Errors arrive as ApiError with the server's code. */
-import type { ErrorBody, ErrorCode } from '../../shared/errors.ts'
+import type { ApiErrorBody, ErrorBody, ErrorCode } from '../../shared/api/errors.ts'
 import { t } from '../i18n/index.ts'
 
 export class ApiError extends Error {
@@ -8,7 +8,8 @@ export class ApiError extends Error {
     readonly code: ErrorCode | 'network',
     message: string,
     readonly loginUrl?: string,
-    readonly raw: Record<string, unknown> = {},
+    /** The server's error body, typed by code with its extra fields (shared/api/errors.ts). */
+    readonly body: ApiErrorBody | null = null,
   ) {
     super(message)
   }
@@ -43,8 +44,8 @@ export async function request<T>(
       res.status,
       e?.code ?? 'internal',
       e?.message ?? t('serverDown'),
-      e?.loginUrl,
-      (e ?? {}) as Record<string, unknown>,
+      e?.code === 'unauthenticated' ? e.loginUrl : undefined,
+      e ?? null,
     )
   }
   return data as T

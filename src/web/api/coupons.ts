@@ -1,4 +1,5 @@
-import type { Attribution, ClaimResponse, CouponListResponse, CouponResponse } from '../../shared/contract.ts'
+import type { Attribution } from '../../shared/api/common.ts'
+import type { ClaimResponse, CouponListResponse, CouponResponse } from '../../shared/api/coupons.ts'
 import { request } from './client.ts'
 
 export const postClaim = (offerId: string, attribution: Attribution, idempotencyKey: string) =>

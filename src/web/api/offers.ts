@@ -1,4 +1,5 @@
-import type { Attribution, OfferListResponse, OfferResponse, StoreResponse } from '../../shared/contract.ts'
+import type { Attribution } from '../../shared/api/common.ts'
+import type { OfferListResponse, OfferResponse, StoreResponse } from '../../shared/api/offers.ts'
 import { request } from './client.ts'
 
 export const fetchOffers = (storeId?: string) =>

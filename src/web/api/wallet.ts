@@ -1,8 +1,9 @@
-import type { CouponResponse } from '../../shared/contract.ts'
+import type { CouponResponse } from '../../shared/api/coupons.ts'
+import type { CardExtResponse } from '../../shared/api/wallet.ts'
 import { request } from './client.ts'
 
 export const fetchCardExt = (couponId: string) =>
-  request<{ cardId: string; cardExt: string }>('GET', `/api/coupons/${encodeURIComponent(couponId)}/card-ext`)
+  request<CardExtResponse>('GET', `/api/coupons/${encodeURIComponent(couponId)}/card-ext`)
 
 export const postWalletAdd = (couponId: string, encryptCode: string | null) =>
   request<CouponResponse>(

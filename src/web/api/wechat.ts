@@ -1,10 +1,6 @@
+import type { JssdkConfigResponse } from '../../shared/api/wechat.ts'
 import { request } from './client.ts'
 
-export interface JssdkConfigResponse {
-  appId: string
-  timestamp: number
-  nonceStr: string
-  signature: string
-}
+export type { JssdkConfigResponse } from '../../shared/api/wechat.ts'
 
 export const fetchJssdkConfig = (url: string) => request<JssdkConfigResponse>('POST', '/api/jssdk/config', { url })

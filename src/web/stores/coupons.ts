@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { Attribution, CouponDto } from '../../shared/contract.ts'
+import type { Attribution } from '../../shared/api/common.ts'
+import type { CouponDto } from '../../shared/api/coupons.ts'
 import { fetchCoupon, fetchCoupons, postClaim } from '../api/coupons.ts'
 
 const KEY_PREFIX = 'kq-claim-key:'

@@ -1,6 +1,7 @@
 import { defineStore } from 'pinia'
 import { ref } from 'vue'
-import type { InitialState, SiteMeta, UserDto } from '../../shared/contract.ts'
+import type { UserDto } from '../../shared/api/auth.ts'
+import type { InitialState, SiteMeta } from '../../shared/api/site.ts'
 
 export const useSessionStore = defineStore('session', () => {
   const meta = ref<SiteMeta>({ sandbox: false, appId: '' })

@@ -1,5 +1,5 @@
 import type { LocationQuery } from 'vue-router'
-import type { Attribution } from '../../../shared/contract.ts'
+import type { Attribution } from '../../../shared/api/common.ts'
 import { patterns } from '../../../shared/patterns.ts'
 
 const shapes = { ch: patterns.channel, ref: patterns.ref, store: patterns.id } as const

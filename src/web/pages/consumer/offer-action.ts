@@ -1,5 +1,5 @@
 /** What the one primary button on an offer says and does: a pure function, tested as a table. */
-import type { OfferDto } from '../../../shared/contract.ts'
+import type { OfferDto } from '../../../shared/api/offers.ts'
 import { epochOf, formatDateTime } from '../../../shared/validity.ts'
 
 export type OfferAction =

@@ -1,5 +1,6 @@
 /** How a ticket reads at a glance (UI.md): greyed when it can't be had or used, a rotated stamp, a small tag. */
-import type { CouponDto, OfferDto } from '../../../shared/contract.ts'
+import type { CouponDto } from '../../../shared/api/coupons.ts'
+import type { OfferDto } from '../../../shared/api/offers.ts'
 import { t } from '../../i18n/index.ts'
 import { nearlyGone } from './offer-action.ts'
 

@@ -1,4 +1,4 @@
-import type { OfferDto } from '../../../shared/contract.ts'
+import type { OfferDto } from '../../../shared/api/offers.ts'
 import { epochOf, type Validity } from '../../../shared/validity.ts'
 
 /** The API's validity (ISO strings) as the shared rules take it (epoch seconds). */
