@@ -10,6 +10,7 @@ import { couponRoutes } from './coupons/routes.ts'
 import type { Db, Engine } from './db/index.ts'
 import type { Deps } from './deps.ts'
 import { AppError, registerErrorHandling } from './http/errors.ts'
+import { loggerOptions } from './http/log.ts'
 import { messagePage } from './http/page.ts'
 import { registerSecurityHeaders } from './http/security.ts'
 import { offerRoutes } from './offers/routes.ts'
@@ -49,7 +50,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const wx = new WxClient(credentials, { apiBase: opts.config.wx.apiBase })
   const deps: Deps = { config: opts.config, db: opts.db, engine: opts.engine, clock, wx }
   const app = Fastify({
-    logger: opts.logger ?? false,
+    logger: loggerOptions(opts.logger),
     trustProxy: opts.config.trustProxy,
     bodyLimit: 64 * 1024,
     // Ids in paths are short; anything longer is a mistake or a probe.

@@ -26,6 +26,11 @@ export interface Config {
     aesKey: string
     /** The EncodingAESKey before the last rotation in WeChat's console, still tried for pushes. */
     previousAesKey: string | null
+    /**
+     * 消息加解密方式 as set in WeChat's console. In plaintext mode the body is not covered by
+     * `signature`, so the configuration decides the mode, never the request.
+     */
+    pushMode: 'safe' | 'plain'
     tokenEndpoint: 'stable' | 'classic'
     apiBase: string
     oauthBase: string
@@ -66,6 +71,7 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9]{43}$/, 'must be the 43-character EncodingAESKey')
     .optional(),
+  WX_PUSH_MODE: z.enum(['safe', 'plain']).default('safe'),
   WX_TOKEN_ENDPOINT: z.enum(['stable', 'classic']).default('stable'),
   WX_API_BASE: z.url().optional(),
   WX_OAUTH_BASE: z.url().optional(),
@@ -113,6 +119,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       token: e.WX_TOKEN ?? SANDBOX_TOKEN,
       aesKey: e.WX_AES_KEY ?? SANDBOX_AES_KEY,
       previousAesKey: e.WX_AES_KEY_PREVIOUS ?? null,
+      pushMode: e.WX_PUSH_MODE,
       tokenEndpoint: e.WX_TOKEN_ENDPOINT,
       apiBase: trimSlash(e.WX_API_BASE ?? (sandbox ? `${publicUrl}/__wx/api` : 'https://api.weixin.qq.com')),
       oauthBase: trimSlash(e.WX_OAUTH_BASE ?? (sandbox ? `${publicUrl}/__wx` : 'https://open.weixin.qq.com')),

@@ -144,18 +144,19 @@ export async function addCards(deps: Deps, later: Deferred, openid: string, card
   }
 }
 
-/** Sends an event to the server's push URL as WeChat does: safe mode, signed, retried on failure. */
+/** Sends an event to the server's push URL as WeChat does: signed, encrypted in safe mode, retried on failure. */
 export async function pushEvent(deps: Deps, fields: Record<string, string | number>): Promise<boolean> {
   const { config, clock } = deps
   // A planned `push:<Event>` fault is a push WeChat never delivers (its three tries all lost).
   if ((await takeFault(sandboxDb(deps.db), `push:${fields.Event}`)) === 'fail') return false
   const all = { ToUserName: 'gh_sandbox00001', CreateTime: clock.now(), MsgType: 'event', ...fields }
   for (let attempt = 0; attempt < 3; attempt++) {
-    const sealed = sealPush(
-      { appId: config.wx.appId, token: config.wx.token, aesKey: config.wx.aesKey, previousAesKey: null },
-      all,
-      { timestamp: clock.now(), nonce: randomToken(10), safe: true },
-    )
+    // WeChat sends in the mode chosen in its console, which WX_PUSH_MODE mirrors.
+    const sealed = sealPush(config.wx, all, {
+      timestamp: clock.now(),
+      nonce: randomToken(10),
+      safe: config.wx.pushMode === 'safe',
+    })
     try {
       const res = await fetch(`${config.publicUrl}/wechat/push?${new URLSearchParams(sealed.query)}`, {
         method: 'POST',
