@@ -10,6 +10,7 @@ import { couponRoutes } from './coupons/routes.ts'
 import type { Db, Engine } from './db/index.ts'
 import type { Deps } from './deps.ts'
 import { AppError, registerErrorHandling } from './http/errors.ts'
+import { refuseNul } from './http/input.ts'
 import { loggerOptions } from './http/log.ts'
 import { messagePage } from './http/page.ts'
 import { registerSecurityHeaders } from './http/security.ts'
@@ -74,6 +75,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   })
   registerErrorHandling(app)
   registerSecurityHeaders(app, opts.config)
+  refuseNul(app)
 
   app.get('/healthz', async () => {
     await sql`select 1`.execute(deps.db)
