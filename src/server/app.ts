@@ -30,7 +30,14 @@ import { type PushHandlers, wechatRoutes } from './wechat/routes.ts'
 declare module 'fastify' {
   interface FastifyInstance {
     outbox: Outbox
+    /** Every route the app registers, as registered (the fuzzer reads it; no hand-kept list). */
+    routeTable: RouteEntry[]
   }
+}
+
+export interface RouteEntry {
+  method: string
+  url: string
 }
 
 export interface AppOptions {
@@ -62,6 +69,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         .status(400)
         .send({ error: { code: 'invalid_request', message: err.message.slice(0, 200) } })
     },
+  })
+  // Before any route or plugin, so every route is seen, the plugins' own included.
+  const routeTable: RouteEntry[] = []
+  app.decorate('routeTable', routeTable)
+  app.addHook('onRoute', route => {
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url })
   })
   await app.register(fastifyCookie)
   await app.register(fastifyRateLimit, { global: false })
