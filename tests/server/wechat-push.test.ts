@@ -300,6 +300,21 @@ describe('hostile push input', () => {
     expect({ rows: await rows(), plainRows: await rows(plain), handled: handled.length }).toEqual(before)
   })
 
+  it.each(['__proto__', 'constructor', 'toString', 'hasOwnProperty'])(
+    'records an event named %s once and answers success: it has no handler',
+    async name => {
+      const before = { rows: await rows(), handled: handled.length }
+      const res = await push(
+        sealPush(cfg(), event({ Event: name }), { timestamp: t.clock.now(), nonce: '3006', safe: true }),
+      )
+      expect(res).toEqual({ status: 200, text: 'success' })
+      expect({ rows: await rows(), handled: handled.length }).toEqual({
+        rows: before.rows + 1,
+        handled: before.handled,
+      })
+    },
+  )
+
   it('still reads the predefined entities and character references of plain XML text', async () => {
     const e = event()
     const body = xmlOf(e).replace(

@@ -56,7 +56,8 @@ export function wechatRoutes(app: FastifyInstance, deps: Deps, handlers: PushHan
         .onConflict(oc => oc.column('dedup_key').doNothing())
         .executeTakeFirst()
       if (Number(fresh.numInsertedOrUpdatedRows ?? 0n) === 0) return
-      const handler = event.Event ? handlers[event.Event] : undefined
+      // Own handlers only: an event named `constructor` or `__proto__` is not one of ours.
+      const handler = event.Event && Object.hasOwn(handlers, event.Event) ? handlers[event.Event] : undefined
       if (handler) await handler(trx, event, deps)
     })
     return reply.type('text/plain').send('success')
