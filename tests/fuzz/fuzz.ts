@@ -11,6 +11,7 @@
  */
 import type { RouteEntry } from '../../src/server/app.ts'
 import { type Fixtures, makeFixtures, startFuzzApp } from './fixtures.ts'
+import { examples, mutate } from './corpus.ts'
 import { body, headers, param, query, wildcard } from './inputs.ts'
 import { Rng } from './random.ts'
 
@@ -36,6 +37,8 @@ export interface FuzzResult {
   routes: RouteEntry[]
   /** Requests sent to each route, by "METHOD url". */
   hits: Map<string, number>
+  /** Statuses each route answered, by "METHOD url". */
+  byRoute: Map<string, Map<number, number>>
   failures: Failure[]
 }
 
@@ -46,11 +49,28 @@ function generate(r: Rng, fx: Fixtures, route: RouteEntry, now: number, n: numbe
   const path = route.url
     .replace(/:(\w+)/g, (_m, name: string) => param(r, fx, name))
     .replace('*', () => wildcard(r, fx))
+  const h = headers(r, fx)
+  const known = examples(r, fx, now)[route.url]
+  if (known && method === route.method && r.chance(0.5)) {
+    const ex = r.pick(known)
+    const m = mutate(r, fx, ex)
+    if (m.contentType && m.payload !== undefined && method !== 'GET' && method !== 'HEAD')
+      h['content-type'] = m.contentType
+    if (ex.as && r.chance(0.85)) impersonate(h, fx, ex.as)
+    const payload = method === 'GET' || method === 'HEAD' ? undefined : m.payload
+    return { n, method, url: m.query ? `${path}?${m.query}` : path, headers: h, payload }
+  }
   const b = body(r, fx, method, route.url, now)
   const q = b.query ?? query(r, fx)
-  const h = headers(r, fx)
   if (b.contentType) h['content-type'] = b.contentType
   return { n, method, url: q ? `${path}?${q}` : path, headers: h, payload: b.payload }
+}
+
+/** The live cookie or token an example needs, over whatever the random headers carried. */
+function impersonate(h: Record<string, string>, fx: Fixtures, as: 'consumer' | 'clerk' | 'admin'): void {
+  if (as === 'admin') h.authorization = `Bearer ${fx.adminToken}`
+  else
+    h.cookie = `kq_sid=${as === 'consumer' ? fx.cookies.live[0] : fx.cookies.live[1]}; wxsb_user=${fx.cookies.sandboxUser[0]}`
 }
 
 /** Why an answer fails the run, or null. */
@@ -79,6 +99,7 @@ export async function runFuzz(opts: {
   const failures: Failure[] = []
   const routes = [...f.app.routeTable]
   const hits = new Map<string, number>()
+  const byRoute = new Map<string, Map<number, number>>()
   let sent = 0
   const drainErrors = (request: FuzzRequest | null) => {
     for (const e of f.errors.splice(0))
@@ -92,7 +113,8 @@ export async function runFuzz(opts: {
     for (let n = 0; n < opts.requests; n++) {
       if (round.length === 0) round = r.shuffle(routes)
       const route = round.pop()!
-      hits.set(`${route.method} ${route.url}`, (hits.get(`${route.method} ${route.url}`) ?? 0) + 1)
+      const name = `${route.method} ${route.url}`
+      hits.set(name, (hits.get(name) ?? 0) + 1)
       const req = generate(r, fx, route, f.clock.now(), n)
       let status: number
       let text: string
@@ -111,6 +133,8 @@ export async function runFuzz(opts: {
       }
       sent++
       histogram.set(status, (histogram.get(status) ?? 0) + 1)
+      const statuses = byRoute.get(name) ?? new Map<number, number>()
+      byRoute.set(name, statuses.set(status, (statuses.get(status) ?? 0) + 1))
       const why = status === 0 ? 'the request could not be sent' : problem(req, status, text)
       if (why) failures.push({ request: req, status, why, body: text.slice(0, 300) })
       if (req.url.startsWith('/__wx/faults') && req.method === 'POST' && status === 204)
@@ -122,13 +146,20 @@ export async function runFuzz(opts: {
     await f.close()
   }
   drainErrors(null)
-  return { seed: opts.seed, sent, histogram, routes, hits, failures }
+  return { seed: opts.seed, sent, histogram, routes, hits, byRoute, failures }
 }
 
-export function report(result: FuzzResult): string {
+const counts = (m: Map<number, number>) =>
+  [...m]
+    .sort((a, b) => a[0] - b[0])
+    .map(([status, n]) => `${status}×${n}`)
+    .join(' ')
+
+export function report(result: FuzzResult, opts: { byRoute?: boolean } = {}): string {
   const lines = [`${result.sent} requests over ${result.routes.length} routes, seed ${result.seed}`, 'status  count']
   for (const [status, count] of [...result.histogram].sort((a, b) => a[0] - b[0]))
     lines.push(`${String(status).padEnd(6)}  ${count}`)
+  if (opts.byRoute) for (const [route, m] of result.byRoute) lines.push(`  ${route.padEnd(48)} ${counts(m)}`)
   for (const fail of result.failures) {
     lines.push('', `FAIL ${fail.why}${fail.request ? ` (request #${fail.request.n})` : ''}`)
     if (fail.request) {

@@ -1,5 +1,5 @@
 /**
- * npm run fuzz [-- --seed=N --requests=N]   (or FUZZ_SEED, FUZZ_REQUESTS)
+ * npm run fuzz [-- --seed=N --requests=N --by-route=1]   (or FUZZ_SEED, FUZZ_REQUESTS)
  * Runs on SQLite, or on PostgreSQL when DATABASE_URL is a postgres:// URL. Exit code 1 on any failure.
  */
 import { usingPostgres } from '../helpers/db.ts'
@@ -8,7 +8,7 @@ import { report, runFuzz } from './fuzz.ts'
 const flags = new Map(
   process.argv
     .slice(2)
-    .map(a => /^--(\w+)=(.*)$/.exec(a))
+    .map(a => /^--([\w-]+)=(.*)$/.exec(a))
     .filter(m => m !== null)
     .map(m => [m[1]!, m[2]!]),
 )
@@ -22,6 +22,6 @@ if (!Number.isInteger(seed) || !Number.isInteger(requests) || requests < 1) {
 console.log(`fuzz: seed ${seed}, ${requests} requests, ${usingPostgres ? 'PostgreSQL' : 'SQLite'}`)
 const started = Date.now()
 const result = await runFuzz({ seed, requests, onProgress: n => console.log(`  ${n} sent`) })
-console.log(report(result))
+console.log(report(result, { byRoute: flags.has('by-route') }))
 console.log(`took ${((Date.now() - started) / 1000).toFixed(1)} s`)
 process.exit(result.failures.length > 0 ? 1 : 0)
