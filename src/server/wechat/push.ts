@@ -88,9 +88,11 @@ function parseXml(xml: string): Record<string, unknown> {
     // Not well-formed, nested too deep, or a tag named like a JavaScript internal (__proto__).
     throw new PushRefused('malformed', 'body is not well-formed XML')
   }
-  if (!doc.xml || typeof doc.xml !== 'object') throw new PushRefused('malformed', 'body has no <xml> root')
-  return doc.xml as Record<string, unknown>
+  if (!isRecord(doc.xml)) throw new PushRefused('malformed', 'body has no single <xml> root')
+  return doc.xml
 }
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /** Top-level text fields; every one is stored or compared as text, so none may hold a NUL. */
 function flat(o: Record<string, unknown>): PushEvent {
