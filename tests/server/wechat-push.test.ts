@@ -23,7 +23,12 @@ let t: TestApp
 let plain: TestApp
 beforeAll(async () => {
   t = await startTestApp({ env: { WX_AES_KEY: NEW_KEY, WX_AES_KEY_PREVIOUS: OLD_KEY }, pushHandlers: handlers })
-  plain = await startTestApp({ env: { WX_AES_KEY: NEW_KEY, WX_PUSH_MODE: 'plain' }, pushHandlers: handlers })
+  // One clock for both, so a timestamp means the same to each.
+  plain = await startTestApp({
+    env: { WX_AES_KEY: NEW_KEY, WX_PUSH_MODE: 'plain' },
+    pushHandlers: handlers,
+    clock: t.clock,
+  })
 })
 afterAll(async () => {
   await t?.close()
