@@ -5,7 +5,7 @@
  */
 import { pushSignature } from '../../src/server/wechat/sign.ts'
 import type { Fixtures } from './fixtures.ts'
-import { enc, hostileString, text, value } from './inputs.ts'
+import { enc, hostileString, text, value } from './values.ts'
 import type { Rng } from './random.ts'
 
 export interface Example {
