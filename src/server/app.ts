@@ -12,6 +12,8 @@ import { couponRoutes } from './coupons/routes.ts'
 import type { Db, Engine } from './db/index.ts'
 import type { Deps } from './deps.ts'
 import { AppError, registerErrorHandling } from './http/errors.ts'
+import { refuseNul } from './http/input.ts'
+import { loggerOptions } from './http/log.ts'
 import { WindowLimiter } from './limits/memory.ts'
 import { messagePage } from './http/page.ts'
 import { registerSecurityHeaders } from './http/security.ts'
@@ -31,7 +33,14 @@ import { type PushHandlers, wechatRoutes } from './wechat/routes.ts'
 declare module 'fastify' {
   interface FastifyInstance {
     outbox: Outbox
+    /** Every route the app registers, as registered (the fuzzer reads it; no hand-kept list). */
+    routeTable: RouteEntry[]
   }
+}
+
+export interface RouteEntry {
+  method: string
+  url: string
 }
 
 export interface AppOptions {
@@ -60,7 +69,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }
   const deps: Deps = { config: opts.config, db: opts.db, engine: opts.engine, clock, wx, sessions, limits }
   const app = Fastify({
-    logger: opts.logger ?? false,
+    logger: loggerOptions(opts.logger),
     trustProxy: opts.config.trustProxy,
     bodyLimit: 64 * 1024,
     // Ids in paths are short; anything longer is a mistake or a probe.
@@ -71,6 +80,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         .status(400)
         .send({ error: { code: 'invalid_request', message: err.message.slice(0, 200) } })
     },
+  })
+  // Before any route or plugin, so every route is seen, the plugins' own included.
+  const routeTable: RouteEntry[] = []
+  app.decorate('routeTable', routeTable)
+  app.addHook('onRoute', route => {
+    for (const method of [route.method].flat()) routeTable.push({ method, url: route.url })
   })
   await app.register(fastifyCookie)
   await app.register(fastifyRateLimit, { global: false })
@@ -84,6 +99,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   })
   registerErrorHandling(app)
   registerSecurityHeaders(app, opts.config)
+  refuseNul(app)
 
   app.get('/healthz', async () => {
     await sql`select 1`.execute(deps.db)

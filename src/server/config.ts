@@ -32,6 +32,11 @@ export interface Config {
     aesKey: string
     /** The EncodingAESKey before the last rotation in WeChat's console, still tried for pushes. */
     previousAesKey: string | null
+    /**
+     * 消息加解密方式 as set in WeChat's console. In plaintext mode the body is not covered by
+     * `signature`, so the configuration decides the mode, never the request.
+     */
+    pushMode: 'safe' | 'plain'
     tokenEndpoint: 'stable' | 'classic'
     apiBase: string
     oauthBase: string
@@ -72,6 +77,7 @@ const envSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9]{43}$/, 'must be the 43-character EncodingAESKey')
     .optional(),
+  WX_PUSH_MODE: z.enum(['safe', 'plain']).default('safe'),
   WX_TOKEN_ENDPOINT: z.enum(['stable', 'classic']).default('stable'),
   WX_API_BASE: z.url().optional(),
   WX_OAUTH_BASE: z.url().optional(),
@@ -105,9 +111,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       ['SESSION_SECRET', e.SESSION_SECRET, 'at least 32 random characters'],
       ['PUBLIC_URL', e.PUBLIC_URL, 'the https address WeChat users open'],
       ['WX_TOKEN', e.WX_TOKEN, 'the Token of 服务器配置'],
-      ['WX_AES_KEY', e.WX_AES_KEY, 'the EncodingAESKey of 服务器配置'],
+      ['WX_AES_KEY', e.WX_AES_KEY, 'the EncodingAESKey of 服务器配置; or WX_PUSH_MODE=plain for 明文模式'],
     ]
-    const missing = required.filter(([, v]) => v === undefined)
+    // Plaintext mode (明文模式) has no EncodingAESKey to give.
+    const missing = required.filter(([k, v]) => v === undefined && !(k === 'WX_AES_KEY' && e.WX_PUSH_MODE === 'plain'))
     if (missing.length)
       throw new ConfigError(
         `Invalid configuration:\n${missing.map(([k, , what]) => `  ${k}: required when WX_APPID is set (${what})`).join('\n')}`,
@@ -135,6 +142,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       token: e.WX_TOKEN ?? (sandbox ? SANDBOX_TOKEN : ''),
       aesKey: e.WX_AES_KEY ?? (sandbox ? SANDBOX_AES_KEY : ''),
       previousAesKey: e.WX_AES_KEY_PREVIOUS ?? null,
+      pushMode: e.WX_PUSH_MODE,
       tokenEndpoint: e.WX_TOKEN_ENDPOINT,
       apiBase: trimSlash(e.WX_API_BASE ?? (sandbox ? `${publicUrl}/__wx/api` : 'https://api.weixin.qq.com')),
       oauthBase: trimSlash(e.WX_OAUTH_BASE ?? (sandbox ? `${publicUrl}/__wx` : 'https://open.weixin.qq.com')),

@@ -31,6 +31,12 @@ describe('configuration with real WeChat credentials', () => {
     },
   )
 
+  it('needs no EncodingAESKey in plaintext push mode', () => {
+    const c = loadConfig({ ...without('WX_AES_KEY'), WX_PUSH_MODE: 'plain' })
+    expect(c.wx.pushMode).toBe('plain')
+    expect(c.wx.aesKey).toBe('')
+  })
+
   it('names every missing variable at once', () => {
     let message = ''
     try {

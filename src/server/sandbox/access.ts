@@ -1,4 +1,5 @@
-/** WeChat's error JSON and its access_token check, shared by every sandbox API route. */
+/** WeChat's error JSON, its argument parsing and its access_token check, shared by every sandbox API route. */
+import { z } from 'zod'
 import type { Deps } from '../deps.ts'
 import { randomToken } from '../random.ts'
 import { sandboxDb } from './schema.ts'
@@ -9,6 +10,21 @@ export const GRACE = 300
 export function wxErr(errcode: number, errmsg: string) {
   return { errcode, errmsg: `${errmsg} rid: sandbox-${randomToken(8)}` }
 }
+
+/** One text argument of an API call. */
+export const wxText = z.string().max(512)
+
+/**
+ * Reads an API call's query or body. WeChat answers malformed arguments (a repeated one, a
+ * number where text belongs) with its own JSON and HTTP 200, so a mismatch is `null` and the
+ * route answers invalidArgs().
+ */
+export function wxArgs<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> | null {
+  const result = schema.safeParse(value ?? {})
+  return result.success ? result.data : null
+}
+
+export const invalidArgs = () => wxErr(40097, 'invalid args')
 
 /** Resolves the token an API call carries: valid, or the WeChat error it earns. */
 export async function checkAccessToken(deps: Deps, token: string | undefined) {

@@ -6,14 +6,20 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import type { Deps } from '../deps.ts'
-import { AppError, parse } from '../http/errors.ts'
+import { parse } from '../http/errors.ts'
 import { randomToken } from '../random.ts'
-import { checkAccessToken, GRACE, wxErr } from './access.ts'
+import { checkAccessToken, GRACE, invalidArgs, wxArgs, wxErr, wxText } from './access.ts'
 import { sandboxCardApi } from './card-api.ts'
+import type { Deferred } from './deferred.ts'
 import { callCounts, clearFaults, countCall, faultModes, planFault, takeFault } from './faults.ts'
 import { sandboxDb } from './schema.ts'
 
 const TOKEN_TTL = 7200
+
+const tokenQuery = z.object({ grant_type: wxText.optional(), appid: wxText.optional(), secret: wxText.optional() })
+const stableTokenBody = tokenQuery.extend({ force_refresh: z.boolean().optional() })
+const ticketQuery = z.object({ access_token: wxText.optional(), type: wxText.optional() })
+const nextFaultParams = z.object({ target: z.string().regex(/^[a-zA-Z]{1,32}$/, 'a bridge API name') })
 
 const faultAnswers: Record<string, [number, string]> = {
   '-1': [-1, 'system error'],
@@ -22,7 +28,7 @@ const faultAnswers: Record<string, [number, string]> = {
   40097: [40097, 'invalid args'],
 }
 
-export function sandboxApi(app: FastifyInstance, deps: Deps): void {
+export function sandboxApi(app: FastifyInstance, deps: Deps, later: Deferred): void {
   const { config, clock } = deps
   const db = sandboxDb(deps.db)
 
@@ -42,7 +48,8 @@ export function sandboxApi(app: FastifyInstance, deps: Deps): void {
     })
 
     api.get('/__wx/api/cgi-bin/token', async request => {
-      const q = request.query as Record<string, string | undefined>
+      const q = wxArgs(tokenQuery, request.query)
+      if (!q) return invalidArgs()
       if (q.grant_type !== 'client_credential') return wxErr(40002, 'invalid grant_type')
       if (q.appid !== config.wx.appId) return wxErr(40013, 'invalid appid')
       if (q.secret !== config.wx.appSecret)
@@ -71,7 +78,8 @@ export function sandboxApi(app: FastifyInstance, deps: Deps): void {
     })
 
     api.post('/__wx/api/cgi-bin/stable_token', async request => {
-      const b = (request.body ?? {}) as Record<string, unknown>
+      const b = wxArgs(stableTokenBody, request.body)
+      if (!b) return invalidArgs()
       if (b.grant_type !== 'client_credential') return wxErr(40002, 'invalid grant_type')
       if (b.appid !== config.wx.appId) return wxErr(40013, 'invalid appid')
       if (b.secret !== config.wx.appSecret) return wxErr(40125, 'invalid appsecret')
@@ -114,7 +122,8 @@ export function sandboxApi(app: FastifyInstance, deps: Deps): void {
     })
 
     api.get('/__wx/api/cgi-bin/ticket/getticket', async request => {
-      const q = request.query as Record<string, string | undefined>
+      const q = wxArgs(ticketQuery, request.query)
+      if (!q) return invalidArgs()
       const bad = await checkAccessToken(deps, q.access_token)
       if (bad) return bad
       if (q.type !== 'jsapi' && q.type !== 'wx_card') return wxErr(40097, 'invalid args')
@@ -135,7 +144,7 @@ export function sandboxApi(app: FastifyInstance, deps: Deps): void {
       return { errcode: 0, errmsg: 'ok', ticket, expires_in: TOKEN_TTL }
     })
 
-    sandboxCardApi(api, deps)
+    sandboxCardApi(api, deps, later)
   })
 
   const faultBody = z
@@ -160,8 +169,7 @@ export function sandboxApi(app: FastifyInstance, deps: Deps): void {
   })
   app.get('/__wx/stats', async () => ({ calls: await callCounts(db) }))
   app.get('/__wx/faults/next/:target', async request => {
-    const target = String((request.params as { target: string }).target)
-    if (!/^[a-zA-Z]{1,32}$/.test(target)) throw new AppError('invalid_request', 'target: bridge API name')
+    const { target } = parse(nextFaultParams, request.params, 'params')
     return { mode: await takeFault(db, `bridge:${target}`) }
   })
 }

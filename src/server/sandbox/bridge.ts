@@ -32,6 +32,7 @@ const addBody = z.object({
     .max(10),
 })
 const codeBody = z.object({ code: z.string().min(1).max(64) }).strict()
+const cardsQuery = z.object({ ids: z.string().max(1024).optional() })
 
 export function sandboxBridge(app: FastifyInstance, deps: Deps, later: Deferred): void {
   const { config, clock } = deps
@@ -69,10 +70,7 @@ export function sandboxBridge(app: FastifyInstance, deps: Deps, later: Deferred)
   })
 
   app.get('/__wx/bridge/cards', async request => {
-    const ids = String((request.query as { ids?: string }).ids ?? '')
-      .split(',')
-      .filter(Boolean)
-      .slice(0, 10)
+    const ids = (parse(cardsQuery, request.query, 'query').ids ?? '').split(',').filter(Boolean).slice(0, 10)
     const cards = ids.length
       ? await db.selectFrom('sandbox_cards').selectAll().where('card_id', 'in', ids).execute()
       : []

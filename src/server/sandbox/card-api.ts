@@ -1,34 +1,45 @@
 /** WeChat's card REST APIs (PROTOCOL.md d.4) over the sandbox wallet. Registered inside the counted, faultable API scope. */
 import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
 import type { Deps } from '../deps.ts'
-import { checkAccessToken, wxErr } from './access.ts'
-import { decryptCode } from './wallet.ts'
+import { checkAccessToken, invalidArgs, wxArgs, wxErr, wxText } from './access.ts'
+import type { Deferred } from './deferred.ts'
+import { decryptCode, pushEvent } from './wallet.ts'
 import { sandboxDb } from './schema.ts'
 
-export function sandboxCardApi(api: FastifyInstance, deps: Deps): void {
+const tokenQuery = z.object({ access_token: wxText.optional() })
+const decryptBody = z.object({ encrypt_code: z.string().max(1024).optional() })
+const codeBody = z.object({ code: wxText.optional(), card_id: wxText.optional() })
+const getBody = codeBody.extend({ check_consume: z.boolean().optional() })
+const cardBody = z.object({ card_id: wxText.optional() })
+
+export function sandboxCardApi(api: FastifyInstance, deps: Deps, later: Deferred): void {
   const { clock } = deps
   const db = sandboxDb(deps.db)
-  const body = (b: unknown) => (b && typeof b === 'object' ? b : {}) as Record<string, unknown>
 
   api.addHook('preHandler', async (request, reply) => {
     if (!request.url.startsWith('/__wx/api/card/')) return
-    const bad = await checkAccessToken(deps, (request.query as Record<string, string>).access_token)
+    const q = wxArgs(tokenQuery, request.query)
+    if (!q) return reply.send(invalidArgs())
+    const bad = await checkAccessToken(deps, q.access_token)
     if (bad) return reply.send(bad)
   })
 
   api.post('/__wx/api/card/code/decrypt', async request => {
-    const enc = body(request.body).encrypt_code
-    const code = typeof enc === 'string' ? decryptCode(deps, enc) : null
+    const b = wxArgs(decryptBody, request.body)
+    if (!b) return invalidArgs()
+    const code = b.encrypt_code ? decryptCode(deps, b.encrypt_code) : null
     if (!code) return wxErr(40056, 'invalid serial code')
     return { errcode: 0, errmsg: 'ok', code }
   })
 
   api.post('/__wx/api/card/code/get', async request => {
-    const b = body(request.body)
+    const b = wxArgs(getBody, request.body)
+    if (!b) return invalidArgs()
     const row = await db
       .selectFrom('sandbox_wallet')
       .selectAll()
-      .where('code', '=', String(b.code ?? ''))
+      .where('code', '=', b.code ?? '')
       .executeTakeFirst()
     if (!row || (b.card_id && b.card_id !== row.card_id)) return wxErr(40056, 'invalid serial code')
     if (b.check_consume === true && row.status !== 'NORMAL') return wxErr(40127, 'invalid user-card status')
@@ -44,9 +55,15 @@ export function sandboxCardApi(api: FastifyInstance, deps: Deps): void {
     }
   })
 
+  /**
+   * The merchant's server consumes a code. WeChat then pushes user_consume_card with
+   * ConsumeSource FROM_API, as it does for every way a code is consumed ("卡券事件推送",
+   * developers.weixin.qq.com), so the account hears of it even when another system called.
+   */
   api.post('/__wx/api/card/code/consume', async request => {
-    const b = body(request.body)
-    const code = String(b.code ?? '')
+    const b = wxArgs(codeBody, request.body)
+    if (!b) return invalidArgs()
+    const code = b.code ?? ''
     const row = await db.selectFrom('sandbox_wallet').selectAll().where('code', '=', code).executeTakeFirst()
     if (!row || (b.card_id && b.card_id !== row.card_id)) return wxErr(40056, 'invalid serial code')
     const done = await db
@@ -56,14 +73,30 @@ export function sandboxCardApi(api: FastifyInstance, deps: Deps): void {
       .where('status', '=', 'NORMAL')
       .executeTakeFirst()
     if (Number(done.numUpdatedRows) === 0) return wxErr(40099, 'invalid code, this code has consumed.')
+    later.schedule(50, () =>
+      pushEvent(deps, {
+        FromUserName: row.openid,
+        Event: 'user_consume_card',
+        CardId: row.card_id,
+        UserCardCode: code,
+        ConsumeSource: 'FROM_API',
+        LocationName: '',
+        StaffOpenId: '',
+        VerifyCode: '',
+        RemarkAmount: '',
+        OuterStr: row.outer_str ?? '',
+      }),
+    )
     return { errcode: 0, errmsg: 'ok', card: { card_id: row.card_id }, openid: row.openid }
   })
 
   api.post('/__wx/api/card/get', async request => {
+    const b = wxArgs(cardBody, request.body)
+    if (!b) return invalidArgs()
     const card = await db
       .selectFrom('sandbox_cards')
       .selectAll()
-      .where('card_id', '=', String(body(request.body).card_id ?? ''))
+      .where('card_id', '=', b.card_id ?? '')
       .executeTakeFirst()
     if (!card) return wxErr(40073, 'invalid card id')
     return {

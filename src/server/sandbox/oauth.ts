@@ -3,15 +3,50 @@
  * a consent screen for snsapi_userinfo) and the /sns/* APIs with WeChat's error JSON.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify'
+import { z } from 'zod'
 import type { Deps } from '../deps.ts'
 import { escapeHtml, htmlPage, messagePage } from '../http/page.ts'
 import { randomToken } from '../random.ts'
+import { invalidArgs, wxArgs, wxText } from './access.ts'
 import { issueToken, readToken } from './tokens.ts'
 import { phoneUser, snapshotOpenid } from './users.ts'
 import { sandboxDb } from './schema.ts'
 
 const CODE_TTL = 5 * 60
 const AUTHORIZE_ORDER = ['appid', 'redirect_uri', 'response_type', 'scope', 'state']
+
+const link = z.string().max(4096)
+const authorizeQuery = z.object({
+  appid: link.optional(),
+  redirect_uri: link.optional(),
+  response_type: link.optional(),
+  scope: link.optional(),
+  state: link.optional(),
+  forcePopup: link.optional(),
+})
+const decisionBody = z.object({
+  appid: link,
+  redirect_uri: link,
+  scope: link.optional(),
+  state: link.optional(),
+  decision: link.optional(),
+})
+const codeQuery = z.object({
+  appid: wxText.optional(),
+  secret: wxText.optional(),
+  code: wxText.optional(),
+  grant_type: wxText.optional(),
+})
+const refreshQuery = z.object({
+  appid: wxText.optional(),
+  grant_type: wxText.optional(),
+  refresh_token: z.string().max(2048).optional(),
+})
+const userQuery = z.object({
+  access_token: z.string().max(2048).optional(),
+  openid: wxText.optional(),
+  lang: wxText.optional(),
+})
 
 /** WeChat shows its own error page, with a number, when the authorize link is wrong. */
 function wxErrorPage(reply: FastifyReply, errcode: number, reason: string) {
@@ -37,15 +72,17 @@ export function sandboxOAuth(app: FastifyInstance, deps: Deps): void {
   }
 
   app.get('/__wx/connect/oauth2/authorize', async (request, reply) => {
+    const q = authorizeQuery.safeParse(request.query)
+    if (!q.success) return wxErrorPage(reply, 10003, '参数错误：每个参数只能出现一次')
+    // The order is part of what WeChat checks, and only the raw query string has it.
     const raw = request.url.slice(request.url.indexOf('?') + 1)
-    const params = new URLSearchParams(raw)
-    const keys = [...params.keys()].filter(k => k !== 'forcePopup')
+    const keys = [...new URLSearchParams(raw).keys()].filter(k => k !== 'forcePopup')
     if (keys.join(',') !== AUTHORIZE_ORDER.slice(0, keys.length).join(',') || keys.length < 4)
       return wxErrorPage(reply, 10003, '参数错误：参数须按 appid、redirect_uri、response_type、scope、state 的顺序')
-    const appid = params.get('appid') ?? ''
-    const redirectUri = params.get('redirect_uri') ?? ''
-    const scope = params.get('scope') ?? ''
-    const state = params.get('state') ?? ''
+    const appid = q.data.appid ?? ''
+    const redirectUri = q.data.redirect_uri ?? ''
+    const scope = q.data.scope ?? ''
+    const state = q.data.state ?? ''
     if (appid !== config.wx.appId) return wxErrorPage(reply, 10012, 'appid 参数错误')
     if (!redirectUri) return wxErrorPage(reply, 10011, 'redirect_uri 参数错误')
     let target: URL
@@ -55,7 +92,7 @@ export function sandboxOAuth(app: FastifyInstance, deps: Deps): void {
       return wxErrorPage(reply, 10011, 'redirect_uri 参数错误')
     }
     if (target.host !== allowedHost) return wxErrorPage(reply, 10003, 'redirect_uri 域名与后台配置不一致')
-    if (params.get('response_type') !== 'code') return wxErrorPage(reply, 10003, 'response_type 参数错误')
+    if (q.data.response_type !== 'code') return wxErrorPage(reply, 10003, 'response_type 参数错误')
     if (scope !== 'snsapi_base' && scope !== 'snsapi_userinfo')
       return wxErrorPage(reply, 10005, '此公众号并没有这些 scope 的权限')
     if (Buffer.byteLength(state) > 128 || !/^[A-Za-z0-9]*$/.test(state))
@@ -85,16 +122,18 @@ export function sandboxOAuth(app: FastifyInstance, deps: Deps): void {
   })
 
   app.post('/__wx/connect/oauth2/authorize/decision', async (request, reply) => {
-    const body = request.body as Record<string, string> | undefined
-    const redirectUri = body?.redirect_uri ?? ''
+    const parsed = decisionBody.safeParse(request.body)
+    if (!parsed.success) return wxErrorPage(reply, 10003, '参数错误')
+    const body = parsed.data
+    const redirectUri = body.redirect_uri
     let host = ''
     try {
       host = new URL(redirectUri).host
     } catch {
       /* refused below */
     }
-    if (body?.appid !== config.wx.appId || host !== allowedHost) return wxErrorPage(reply, 10003, '参数错误')
-    const state = String(body.state ?? '')
+    if (body.appid !== config.wx.appId || host !== allowedHost) return wxErrorPage(reply, 10003, '参数错误')
+    const state = body.state ?? ''
     // Older clients send the user back with the state and no code when they refuse.
     if (body.decision !== 'allow') return reply.redirect(redirectWith(redirectUri, { state }), 302)
     const user = await phoneUser(deps, request, reply)
@@ -121,7 +160,8 @@ export function sandboxOAuth(app: FastifyInstance, deps: Deps): void {
   }
 
   app.get('/__wx/api/sns/oauth2/access_token', async request => {
-    const q = request.query as Record<string, string | undefined>
+    const q = wxArgs(codeQuery, request.query)
+    if (!q) return invalidArgs()
     if (q.appid !== config.wx.appId) return err(40013, 'invalid appid')
     if (q.secret !== config.wx.appSecret) return err(40125, 'invalid appsecret')
     if (q.grant_type !== 'authorization_code') return err(40002, 'invalid grant_type')
@@ -155,7 +195,8 @@ export function sandboxOAuth(app: FastifyInstance, deps: Deps): void {
   })
 
   app.get('/__wx/api/sns/oauth2/refresh_token', async request => {
-    const q = request.query as Record<string, string | undefined>
+    const q = wxArgs(refreshQuery, request.query)
+    if (!q) return invalidArgs()
     if (q.appid !== config.wx.appId) return err(40013, 'invalid appid')
     const t = readToken(deps, q.refresh_token, 'refresh')
     if (!t) return err(40030, 'invalid refresh_token')
@@ -170,14 +211,16 @@ export function sandboxOAuth(app: FastifyInstance, deps: Deps): void {
   })
 
   app.get('/__wx/api/sns/auth', async request => {
-    const q = request.query as Record<string, string | undefined>
+    const q = wxArgs(userQuery, request.query)
+    if (!q) return invalidArgs()
     const t = readToken(deps, q.access_token, 'access')
     if (!t || t.o !== q.openid) return err(40003, 'invalid openid')
     return { errcode: 0, errmsg: 'ok' }
   })
 
   app.get('/__wx/api/sns/userinfo', async request => {
-    const q = request.query as Record<string, string | undefined>
+    const q = wxArgs(userQuery, request.query)
+    if (!q) return invalidArgs()
     const t = readToken(deps, q.access_token, 'access')
     if (!t) return err(40001, 'invalid credential, access_token is invalid or not latest')
     if (t.o !== q.openid) return err(40003, 'invalid openid')

@@ -1,9 +1,11 @@
 /** /__wx/personas: the sandbox's stand-in for handing the phone to someone else. */
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
+import { z } from 'zod'
 import { SESSION_COOKIE } from '../auth/session.ts'
 import { safeReturnPath } from '../auth/oauth-state.ts'
 import type { Deps } from '../deps.ts'
-import { escapeHtml, htmlPage } from '../http/page.ts'
+import { parse } from '../http/errors.ts'
+import { escapeHtml, htmlPage, messagePage } from '../http/page.ts'
 import { createSandboxUser, currentSandboxUser, setSandboxUser } from './users.ts'
 import { sandboxDb } from './schema.ts'
 
@@ -18,16 +20,39 @@ const css = `<style>
 .bar{display:flex;gap:12px;margin:16px 0}.bar .btn{width:auto;flex:1}
 </style>`
 
+const returnTo = z.string().max(2000).optional()
+const openid = z.string().max(64).optional()
+const listQuery = z.object({ return: returnTo })
+const switchBody = z.object({ openid, return: returnTo })
+const snapshotBody = z.object({ openid })
+/** The avatar URL WeChat's userinfo names: an openid, with or without .svg. */
+const avatarParams = z.object({ file: z.string().regex(/^[A-Za-z0-9_-]{1,64}(\.svg)?$/, 'an openid.svg') })
+
+/** The persona screens are pages a person opens: a malformed request gets a page, not JSON. */
+function badRequestPage(reply: FastifyReply) {
+  return reply
+    .status(400)
+    .type('text/html; charset=utf-8')
+    .send(
+      messagePage({
+        title: '参数错误',
+        message: '这个沙箱页面的参数不对，请返回重新打开。',
+        actions: [{ label: '沙箱用户', href: '/__wx/personas' }],
+      }),
+    )
+}
+
 export function sandboxPersonas(app: FastifyInstance, deps: Deps): void {
   const { clock } = deps
   const db = sandboxDb(deps.db)
-  const back = (q: unknown) =>
-    safeReturnPath(String((q as Record<string, unknown>)?.return ?? '/'), deps.config.publicUrl) ?? '/'
+  const back = (ret: string | undefined) => safeReturnPath(ret ?? '/', deps.config.publicUrl) ?? '/'
 
   app.get('/__wx/personas', async (request, reply) => {
+    const q = listQuery.safeParse(request.query)
+    if (!q.success) return badRequestPage(reply)
     const me = await currentSandboxUser(deps, request)
     const users = await db.selectFrom('sandbox_users').selectAll().orderBy('created_at').orderBy('openid').execute()
-    const ret = back(request.query)
+    const ret = back(q.data.return)
     const rows = users
       .map(
         u => `<div class="cell"><div class="av" style="background:${escapeHtml(u.avatar_color)}">${escapeHtml(u.nickname.slice(0, 1))}</div>
@@ -52,29 +77,35 @@ export function sandboxPersonas(app: FastifyInstance, deps: Deps): void {
   })
 
   app.post('/__wx/personas/switch', async (request, reply) => {
-    const body = request.body as Record<string, string> | undefined
+    const parsed = switchBody.safeParse(request.body ?? {})
+    if (!parsed.success) return badRequestPage(reply)
+    const body = parsed.data
     const user = await db
       .selectFrom('sandbox_users')
       .select('openid')
-      .where('openid', '=', String(body?.openid ?? ''))
+      .where('openid', '=', body.openid ?? '')
       .executeTakeFirst()
     if (user) {
       setSandboxUser(deps, reply, user.openid)
       // Another phone has its own login on the site, too.
       reply.clearCookie(SESSION_COOKIE, { path: '/' })
     }
-    return reply.redirect(back(body), 303)
+    return reply.redirect(back(body.return), 303)
   })
 
   app.post('/__wx/personas/new', async (request, reply) => {
+    const parsed = switchBody.safeParse(request.body ?? {})
+    if (!parsed.success) return badRequestPage(reply)
     const user = await createSandboxUser(db, clock.now())
     setSandboxUser(deps, reply, user.openid)
     reply.clearCookie(SESSION_COOKIE, { path: '/' })
-    return reply.redirect(back(request.body), 303)
+    return reply.redirect(back(parsed.data.return), 303)
   })
 
   app.post('/__wx/personas/snapshot', async (request, reply) => {
-    const openid = String((request.body as Record<string, string> | undefined)?.openid ?? '')
+    const parsed = snapshotBody.safeParse(request.body ?? {})
+    if (!parsed.success) return badRequestPage(reply)
+    const openid = parsed.data.openid ?? ''
     const user = await db
       .selectFrom('sandbox_users')
       .select(['openid', 'snapshot'])
@@ -90,7 +121,7 @@ export function sandboxPersonas(app: FastifyInstance, deps: Deps): void {
   })
 
   app.get('/__wx/avatar/:file', async (request, reply) => {
-    const openid = String((request.params as { file: string }).file).replace(/\.svg$/, '')
+    const openid = parse(avatarParams, request.params, 'params').file.replace(/\.svg$/, '')
     const u = await db.selectFrom('sandbox_users').selectAll().where('openid', '=', openid).executeTakeFirst()
     const color = u?.avatar_color ?? '#888'
     const letter = escapeHtml(u?.nickname.slice(0, 1) ?? '?')

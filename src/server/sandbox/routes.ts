@@ -11,10 +11,10 @@ import { sandboxOAuth } from './oauth.ts'
 import { sandboxPersonas } from './personas.ts'
 
 export function sandboxRoutes(app: FastifyInstance, deps: Deps): void {
-  sandboxOAuth(app, deps)
-  sandboxApi(app, deps)
   const later = new Deferred()
   app.addHook('onClose', () => later.close())
+  sandboxOAuth(app, deps)
+  sandboxApi(app, deps, later)
   sandboxBridge(app, deps, later)
   sandboxPersonas(app, deps)
 }

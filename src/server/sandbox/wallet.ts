@@ -3,6 +3,7 @@
  * holds, and the encrypted form of a code that WeChat hands to pages (PROTOCOL.md d.1).
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto'
+import { z } from 'zod'
 import type { Deps } from '../deps.ts'
 import { cardExtSignature } from '../wechat/sign.ts'
 import { sealPush } from '../wechat/push.ts'
@@ -40,6 +41,16 @@ export type AddResult =
   | { ok: true; list: { card_id: string; card_ext: string; is_succ: 1; code: string }[] }
   | { ok: false; reason: string }
 
+/** The fields of a card_ext (PROTOCOL.md d.1), each one text; WeChat ignores others. */
+const cardExtSchema = z.object({
+  code: z.string().max(64).optional(),
+  openid: z.string().max(64).optional(),
+  timestamp: z.string().max(20),
+  nonce_str: z.string().max(64).optional(),
+  signature: z.string().max(64),
+  outer_str: z.string().max(256).optional(),
+})
+
 /** CardExt timestamps older than this are refused, as WeChat refuses stale ones. */
 const EXT_MAX_AGE = 30 * 60
 
@@ -62,22 +73,15 @@ export async function addCards(deps: Deps, later: Deferred, openid: string, card
       .where('card_id', '=', card.card_id)
       .executeTakeFirst()
     if (!known) return { ok: false, reason: 'fail_invalid_card_id' }
-    let ext: Record<string, unknown>
+    let json: unknown
     try {
-      ext = JSON.parse(card.card_ext)
+      json = JSON.parse(card.card_ext)
     } catch {
       return { ok: false, reason: 'fail_invalid_card_ext' }
     }
-    const {
-      code,
-      openid: boundTo,
-      timestamp,
-      nonce_str: nonce,
-      signature,
-      outer_str: outer,
-    } = ext as Record<string, string | undefined>
-    if (typeof timestamp !== 'string' || typeof signature !== 'string')
-      return { ok: false, reason: 'fail_invalid_card_ext' }
+    const ext = cardExtSchema.safeParse(json)
+    if (!ext.success) return { ok: false, reason: 'fail_invalid_card_ext' }
+    const { code, openid: boundTo, timestamp, nonce_str: nonce, signature, outer_str: outer } = ext.data
     if (Math.abs(now - Number(timestamp)) > EXT_MAX_AGE) return { ok: false, reason: 'fail_timestamp_expired' }
     const valid = tickets.some(
       t =>
@@ -99,7 +103,7 @@ export async function addCards(deps: Deps, later: Deferred, openid: string, card
       card_id: card.card_id,
       card_ext: card.card_ext,
       code,
-      outer: typeof outer === 'string' ? outer : null,
+      outer: outer ?? null,
     })
   }
   for (const a of accepted)
@@ -144,18 +148,19 @@ export async function addCards(deps: Deps, later: Deferred, openid: string, card
   }
 }
 
-/** Sends an event to the server's push URL as WeChat does: safe mode, signed, retried on failure. */
+/** Sends an event to the server's push URL as WeChat does: signed, encrypted in safe mode, retried on failure. */
 export async function pushEvent(deps: Deps, fields: Record<string, string | number>): Promise<boolean> {
   const { config, clock } = deps
   // A planned `push:<Event>` fault is a push WeChat never delivers (its three tries all lost).
   if ((await takeFault(sandboxDb(deps.db), `push:${fields.Event}`)) === 'fail') return false
   const all = { ToUserName: 'gh_sandbox00001', CreateTime: clock.now(), MsgType: 'event', ...fields }
   for (let attempt = 0; attempt < 3; attempt++) {
-    const sealed = sealPush(
-      { appId: config.wx.appId, token: config.wx.token, aesKey: config.wx.aesKey, previousAesKey: null },
-      all,
-      { timestamp: clock.now(), nonce: randomToken(10), safe: true },
-    )
+    // WeChat sends in the mode chosen in its console, which WX_PUSH_MODE mirrors.
+    const sealed = sealPush(config.wx, all, {
+      timestamp: clock.now(),
+      nonce: randomToken(10),
+      safe: config.wx.pushMode === 'safe',
+    })
     try {
       const res = await fetch(`${config.publicUrl}/wechat/push?${new URLSearchParams(sealed.query)}`, {
         method: 'POST',

@@ -6,7 +6,7 @@ import type { Database } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { AppError, parse } from '../http/errors.ts'
 import { jssdkConfig, signableUrl } from './jssdk.ts'
-import { dedupKey, openPush, PushRefused, type PushEvent, verifyUrl } from './push.ts'
+import { dedupKey, openPush, PushRefused, type PushEvent, pushQuery, verifyUrl } from './push.ts'
 
 /** Domain code that reacts to an event, inside the transaction that records it as handled. */
 export type PushHandler = (trx: Transaction<Database>, event: PushEvent, deps: Deps) => Promise<void>
@@ -25,13 +25,13 @@ export function wechatRoutes(app: FastifyInstance, deps: Deps, handlers: PushHan
   })
 
   app.get('/wechat/push', async (request, reply) => {
-    const q = request.query as Record<string, string | undefined>
+    const q = parse(pushQuery, request.query, 'query')
     if (!verifyUrl(config.wx, q)) throw new AppError('unauthenticated', 'signature does not match')
     return reply.type('text/plain').send(q.echostr ?? '')
   })
 
   app.post('/wechat/push', async (request, reply) => {
-    const q = request.query as Record<string, string | undefined>
+    const q = parse(pushQuery, request.query, 'query')
     let event: PushEvent
     try {
       event = openPush(config.wx, q, typeof request.body === 'string' ? request.body : '', clock.now())
@@ -56,7 +56,8 @@ export function wechatRoutes(app: FastifyInstance, deps: Deps, handlers: PushHan
         .onConflict(oc => oc.column('dedup_key').doNothing())
         .executeTakeFirst()
       if (Number(fresh.numInsertedOrUpdatedRows ?? 0n) === 0) return
-      const handler = event.Event ? handlers[event.Event] : undefined
+      // Own handlers only: an event named `constructor` or `__proto__` is not one of ours.
+      const handler = event.Event && Object.hasOwn(handlers, event.Event) ? handlers[event.Event] : undefined
       if (handler) await handler(trx, event, deps)
     })
     return reply.type('text/plain').send('success')
