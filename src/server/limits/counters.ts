@@ -12,7 +12,7 @@ export interface CounterWindow {
 
 const windowStart = (w: CounterWindow, now: number) => Math.floor(now / w.seconds) * w.seconds
 
-/** Adds `by` (may be negative) to the window containing `now`; the total after it. */
+/** Adds `by` to the window containing `now`; the total after it. */
 export async function bump(db: Db, w: CounterWindow, now: number, by = 1): Promise<number> {
   const start = windowStart(w, now)
   const row = await db
@@ -24,6 +24,17 @@ export async function bump(db: Db, w: CounterWindow, now: number, by = 1): Promi
     .returning('hits')
     .executeTakeFirstOrThrow()
   return Number(row.hits)
+}
+
+/** The total of the window containing `now`, without counting anything. */
+export async function peek(db: Db, w: CounterWindow, now: number): Promise<number> {
+  const row = await db
+    .selectFrom('limit_counters')
+    .select('hits')
+    .where('key', '=', w.key)
+    .where('window_start', '=', windowStart(w, now))
+    .executeTakeFirst()
+  return Number(row?.hits ?? 0)
 }
 
 /** Drops windows that ended before `now`: a few rows each time something is counted. */
