@@ -3,6 +3,9 @@
  * turns them into ISO strings at the edge. Status is derived in this one place so both
  * database engines, the web app and the server agree.
  */
+import type { ValidityDto } from './api/offers.ts'
+import { chinaDate, epochOf, isoOf } from './time.ts'
+
 export type OfferPhase = 'upcoming' | 'live' | 'ended'
 export type CouponStatus = 'available' | 'redeemed' | 'expired'
 
@@ -12,6 +15,15 @@ export function offerPhase(window: { startsAt: number; endsAt: number }, now: nu
   if (now < window.startsAt) return 'upcoming'
   if (now >= window.endsAt) return 'ended'
   return 'live'
+}
+
+/** The API's form of a validity rule (ISO strings) as these rules take it (epoch seconds), and back. */
+export function validityFromDto(v: ValidityDto): Validity {
+  return v.type === 'relative' ? v : { type: 'fixed', from: epochOf(v.from), to: epochOf(v.to) }
+}
+
+export function validityToDto(v: Validity): ValidityDto {
+  return v.type === 'relative' ? v : { type: 'fixed', from: isoOf(v.from), to: isoOf(v.to) }
 }
 
 /** The window a coupon claimed at `claimedAt` may be used in. */
@@ -24,25 +36,6 @@ export function couponStatus(c: { redeemedAt: number | null; validTo: number }, 
   if (c.redeemedAt !== null) return 'redeemed'
   if (now >= c.validTo) return 'expired'
   return 'available'
-}
-
-/** An API time (ISO 8601) as epoch seconds, the unit these rules work in. */
-export function epochOf(iso: string): number {
-  return Math.floor(Date.parse(iso) / 1000)
-}
-
-/** China has one time zone and no daylight saving: UTC+8 all year. */
-const CHINA_OFFSET = 8 * 3600
-
-function chinaDate(epochSeconds: number) {
-  const d = new Date((epochSeconds + CHINA_OFFSET) * 1000)
-  return {
-    y: d.getUTCFullYear(),
-    m: d.getUTCMonth() + 1,
-    d: d.getUTCDate(),
-    h: d.getUTCHours(),
-    min: d.getUTCMinutes(),
-  }
 }
 
 const two = (n: number) => String(n).padStart(2, '0')

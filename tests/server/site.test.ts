@@ -141,3 +141,17 @@ describe('the sandbox’s stand-in for WeChat’s bridge', () => {
     expect(bridge).toBeLessThan(body.indexOf('<script type="module"'))
   })
 })
+
+describe('mangled landing links', () => {
+  it.each([
+    ['/o/bad%20id', 'offer'],
+    ['/o/%E4%B8%AD%E6%96%87', 'offer'],
+    ['/s/..%2F..', 'store'],
+  ])('answer %s with the %s page’s not-found state and a 404', async (path, missing) => {
+    const res = await html(path)
+    expect(res.status).toBe(404)
+    const body = await res.text()
+    const state = JSON.parse(body.match(/<script id="kq-state" type="application\/json">(.*?)<\/script>/s)![1]!)
+    expect(state.missing).toBe(missing)
+  })
+})

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { epochOf } from '../../src/shared/time.ts'
 import {
   couponStatus,
   couponWindow,
@@ -7,7 +8,6 @@ import {
   formatRange,
   offerPhase,
   validityLabel,
-  epochOf,
 } from '../../src/shared/validity.ts'
 
 /** Epoch seconds for a wall-clock time in China (UTC+8). */

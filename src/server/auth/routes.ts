@@ -21,7 +21,7 @@ import {
   type StateLookup,
 } from './oauth-state.ts'
 import { SESSION_COOKIE } from './session.ts'
-import { sessionOf, sessionUser, setSessionCookie, upsertUser, userDto } from './users.ts'
+import { sessionOf, sessionUser, setProfile, setSessionCookie, upsertUser, userDto } from './users.ts'
 
 /** Login starts one address may make per minute; generous, because many phones share a carrier's address. */
 export const LOGIN_STARTS_PER_MINUTE = 120
@@ -116,11 +116,7 @@ export function authRoutes(app: FastifyInstance, deps: Deps): void {
     if (login.scope.includes('snsapi_userinfo') && !login.isSnapshot) {
       try {
         const info = await fetchUserInfo(config.wx, login.accessToken, login.openid)
-        await db
-          .updateTable('users')
-          .set({ nickname: info.nickname, avatar_url: info.headimgurl || null })
-          .where('id', '=', user.id)
-          .execute()
+        await setProfile(db, user.id, { nickname: info.nickname, avatarUrl: info.headimgurl || null })
       } catch (err) {
         // The profile is a nicety; the login stands without it.
         request.log.warn({ err }, 'userinfo fetch failed')

@@ -31,6 +31,19 @@ export async function upsertUser(
   return db.selectFrom('users').selectAll().where('openid', '=', input.openid).executeTakeFirstOrThrow()
 }
 
+/** The nickname and avatar WeChat gave with snsapi_userinfo. */
+export async function setProfile(
+  db: Db,
+  userId: string,
+  p: { nickname: string; avatarUrl: string | null },
+): Promise<void> {
+  await db
+    .updateTable('users')
+    .set({ nickname: p.nickname, avatar_url: p.avatarUrl })
+    .where('id', '=', userId)
+    .execute()
+}
+
 export function userDto(u: UserRow): UserDto {
   return { id: u.id, openid: u.openid, nickname: u.nickname, avatarUrl: u.avatar_url, isSnapshot: u.is_snapshot === 1 }
 }

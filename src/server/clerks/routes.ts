@@ -8,7 +8,7 @@ import { sessionUser } from '../auth/users.ts'
 import type { Deps } from '../deps.ts'
 import { AppError, notFound, parse } from '../http/errors.ts'
 import { messagePage } from '../http/page.ts'
-import { iso } from '../offers/service.ts'
+import { isoOf } from '../../shared/time.ts'
 import { acceptInvite, clerkStores, createInvite, listClerks, maskName, revokeClerk } from './service.ts'
 
 const inviteBody = z
@@ -44,7 +44,7 @@ export function clerkRoutes(app: FastifyInstance, deps: Deps): void {
     const invite = await createInvite(db, storeId, ttlMinutes * 60, clock.now())
     return reply
       .status(201)
-      .send({ url: `${config.publicUrl}/clerk/join?invite=${invite.token}`, expiresAt: iso(invite.expiresAt) })
+      .send({ url: `${config.publicUrl}/clerk/join?invite=${invite.token}`, expiresAt: isoOf(invite.expiresAt) })
   })
 
   app.get('/api/admin/stores/:storeId/clerks', async request => {
@@ -56,8 +56,8 @@ export function clerkRoutes(app: FastifyInstance, deps: Deps): void {
         id: c.id,
         storeId: c.store_id,
         name: maskName(c.nickname, c.openid),
-        createdAt: iso(c.created_at),
-        revokedAt: c.revoked_at === null ? null : iso(c.revoked_at),
+        createdAt: isoOf(c.created_at),
+        revokedAt: c.revoked_at === null ? null : isoOf(c.revoked_at),
       })),
     }
   })

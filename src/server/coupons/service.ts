@@ -7,13 +7,14 @@
 import type { Attribution } from '../../shared/api/common.ts'
 import type { CouponDto } from '../../shared/api/coupons.ts'
 import { makeCode } from '../../shared/code.ts'
-import { couponStatus, couponWindow, offerPhase, type Validity } from '../../shared/validity.ts'
+import { couponStatus, couponWindow, offerPhase } from '../../shared/validity.ts'
 import { knownChannel } from '../analytics/channels.ts'
 import { recordEvent } from '../analytics/events.ts'
 import type { Db } from '../db/index.ts'
 import type { CouponsTable, OffersTable } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
-import { getOffers, iso, storeDto } from '../offers/service.ts'
+import { isoOf } from '../../shared/time.ts'
+import { getOffers, offerValidity, storeDto } from '../offers/service.ts'
 import { newId, randomDigit } from '../random.ts'
 import { storeOfMerchant } from '../stores/service.ts'
 
@@ -22,12 +23,6 @@ export interface ClaimInput {
   userId: string
   key: string
   attribution: Attribution
-}
-
-function offerValidity(o: OffersTable): Validity {
-  return o.validity_type === 'relative'
-    ? { type: 'relative', days: o.valid_days ?? 0 }
-    : { type: 'fixed', from: o.valid_from ?? 0, to: o.valid_to ?? 0 }
 }
 
 export async function claimCoupon(
@@ -157,11 +152,11 @@ export async function couponDtos(db: Db, rows: CouponsTable[], userId: string, n
       offerId: r.offer_id,
       offer: offers.get(r.offer_id)!,
       inWallet: r.in_wallet === 1,
-      claimedAt: iso(r.claimed_at),
-      validFrom: iso(r.valid_from),
-      validTo: iso(r.valid_to),
+      claimedAt: isoOf(r.claimed_at),
+      validFrom: isoOf(r.valid_from),
+      validTo: isoOf(r.valid_to),
       channel: r.channel,
-      redeemedAt: r.redeemed_at === null ? null : iso(r.redeemed_at),
+      redeemedAt: r.redeemed_at === null ? null : isoOf(r.redeemed_at),
       redeemedStore: redeemedStore ? storeDto(redeemedStore) : null,
     }
   })

@@ -1,11 +1,10 @@
 /** Reading offers and stores. Writes that touch stock live in coupons/service.ts (the claim). */
 import type { MerchantDto, StoreDto } from '../../shared/api/common.ts'
-import type { OfferDetailDto, OfferDto, ValidityDto } from '../../shared/api/offers.ts'
-import { offerPhase } from '../../shared/validity.ts'
+import type { OfferDetailDto, OfferDto } from '../../shared/api/offers.ts'
+import { isoOf } from '../../shared/time.ts'
+import { offerPhase, type Validity, validityToDto } from '../../shared/validity.ts'
 import type { Db } from '../db/index.ts'
 import type { MerchantsTable, OffersTable, StoresTable } from '../db/schema.ts'
-
-export const iso = (epochSeconds: number) => new Date(epochSeconds * 1000).toISOString()
 
 export function merchantDto(m: MerchantsTable): MerchantDto {
   return { id: m.id, name: m.name, logoUrl: m.logo_url }
@@ -15,10 +14,13 @@ export function storeDto(s: StoresTable): StoreDto {
   return { id: s.id, name: s.name, address: s.address }
 }
 
-function validityDto(o: OffersTable): ValidityDto {
+/** An offer row's validity rule, in the shared rules' terms: the one conversion from the stored columns. */
+export function offerValidity(
+  o: Pick<OffersTable, 'validity_type' | 'valid_from' | 'valid_to' | 'valid_days'>,
+): Validity {
   return o.validity_type === 'relative'
     ? { type: 'relative', days: o.valid_days ?? 0 }
-    : { type: 'fixed', from: iso(o.valid_from ?? 0), to: iso(o.valid_to ?? 0) }
+    : { type: 'fixed', from: o.valid_from ?? 0, to: o.valid_to ?? 0 }
 }
 
 export function offerDto(
@@ -44,10 +46,10 @@ export function offerDto(
     stockLeft: o.stock_left,
     perUserLimit: o.per_user_limit,
     claimedByMe,
-    startsAt: iso(o.starts_at),
-    endsAt: iso(o.ends_at),
+    startsAt: isoOf(o.starts_at),
+    endsAt: isoOf(o.ends_at),
     phase: offerPhase({ startsAt: o.starts_at, endsAt: o.ends_at }, now),
-    validity: validityDto(o),
+    validity: validityToDto(offerValidity(o)),
     allStores: o.all_stores === 1,
     storeIds,
   }

@@ -1,19 +1,20 @@
 import type { FastifyInstance } from 'fastify'
-import { z } from 'zod'
-import { idSchema } from '../../shared/api/common.ts'
 import { requireUser } from '../auth/users.ts'
 import { maskName, requireClerkOf } from '../clerks/service.ts'
 import { couponDtos } from '../coupons/service.ts'
 import type { Deps } from '../deps.ts'
 import { parse } from '../http/errors.ts'
+import {
+  redeemBody,
+  redemptionsQuery,
+  type RedeemResponse,
+  type RedemptionsResponse,
+} from '../../shared/api/redemption.ts'
 import { perUserLimit } from '../http/rate-limit.ts'
-import { iso } from '../offers/service.ts'
+import { isoOf } from '../../shared/time.ts'
 import { withGuessBudget } from './guesses.ts'
-import { alreadyRedeemed, couponByCode, markConsumedInWeChat, redeem, todaysRedemptions } from './service.ts'
+import { consumerName, couponByCode, redeem, refusalConsumedInWeChat, todaysRedemptions } from './service.ts'
 import { checkWallet } from './wallet-check.ts'
-
-const redeemBody = z.object({ code: z.string().min(1).max(64), storeId: idSchema }).strict()
-const storeQuery = z.object({ store: idSchema }).strict()
 
 export function redemptionRoutes(app: FastifyInstance, deps: Deps): void {
   const { db, clock } = deps
@@ -28,11 +29,7 @@ export function redemptionRoutes(app: FastifyInstance, deps: Deps): void {
       // Only a coupon this counter could redeem is worth asking WeChat about.
       const ask = found && found.merchant_id === clerk.merchant_id && found.redeemed_at === null
       const wallet = ask ? await checkWallet(deps, found) : 'not_in_wallet'
-      if (found && wallet === 'consumed') {
-        await db.transaction().execute(trx => markConsumedInWeChat(trx, found, now))
-        const settled = await db.selectFrom('coupons').selectAll().where('id', '=', found.id).executeTakeFirstOrThrow()
-        throw await alreadyRedeemed(db, settled)
-      }
+      if (found && wallet === 'consumed') throw await refusalConsumedInWeChat(db, found, now)
       const input = {
         code: body.code,
         storeId: body.storeId,
@@ -42,24 +39,20 @@ export function redemptionRoutes(app: FastifyInstance, deps: Deps): void {
       }
       return { coupon: await redeem(db, input, now), wallet }
     })
-    const consumer = await db
-      .selectFrom('users')
-      .select(['nickname', 'openid'])
-      .where('id', '=', coupon.user_id)
-      .executeTakeFirstOrThrow()
+    const consumer = await consumerName(db, coupon.user_id)
     const [dto] = await couponDtos(db, [coupon], coupon.user_id, now)
     return {
-      coupon: dto,
-      redeemedAt: iso(now),
+      coupon: dto!,
+      redeemedAt: isoOf(now),
       storeId: body.storeId,
-      consumer: maskName(consumer.nickname, consumer.openid),
+      consumer,
       // queued: WeChat holds the wallet copy and will be told; unconfirmed: WeChat did not answer in time.
       walletSync: wallet === 'usable' ? 'queued' : wallet === 'unconfirmed' ? 'unconfirmed' : null,
-    }
+    } satisfies RedeemResponse
   })
 
   app.get('/api/clerk/redemptions', async request => {
-    const { store } = parse(storeQuery, request.query, 'query')
+    const { store } = parse(redemptionsQuery, request.query, 'query')
     const user = await requireUser(deps, request, '/clerk')
     await requireClerkOf(db, user.id, store)
     const rows = await todaysRedemptions(db, store, clock.now())
@@ -68,9 +61,9 @@ export function redemptionRoutes(app: FastifyInstance, deps: Deps): void {
         couponId: r.id,
         code: `${r.code.slice(0, 4)} **** **** ${r.code.slice(-4)}`,
         title: r.title,
-        redeemedAt: iso(r.redeemed_at!),
+        redeemedAt: isoOf(r.redeemed_at!),
         consumer: maskName(r.nickname, r.openid),
       })),
-    }
+    } satisfies RedemptionsResponse
   })
 }

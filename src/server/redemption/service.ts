@@ -8,7 +8,8 @@ import { recordEvent } from '../analytics/events.ts'
 import type { Db } from '../db/index.ts'
 import type { CouponsTable } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
-import { iso } from '../offers/service.ts'
+import { chinaDayStart, isoOf } from '../../shared/time.ts'
+import { maskName } from '../clerks/service.ts'
 import { newId } from '../random.ts'
 import type { WalletVerdict } from './wallet-check.ts'
 
@@ -40,6 +41,13 @@ export async function markConsumedInWeChat(db: Db, c: CouponOfOffer, now: number
   return true
 }
 
+/** WeChat said the wallet copy is consumed: record it (once) and answer the counter's refusal. */
+export async function refusalConsumedInWeChat(db: Db, c: CouponOfOffer, now: number): Promise<AppError> {
+  await db.transaction().execute(trx => markConsumedInWeChat(trx, c, now))
+  const settled = await db.selectFrom('coupons').selectAll().where('id', '=', c.id).executeTakeFirstOrThrow()
+  return alreadyRedeemed(db, settled)
+}
+
 /** The coupon a code names at the counter, with what redemption needs of its offer; null when none. */
 export async function couponByCode(db: Db, rawCode: string) {
   const code = normalizeCode(rawCode)
@@ -63,7 +71,7 @@ export async function alreadyRedeemed(
     ? await db.selectFrom('stores').select(['id', 'name']).where('id', '=', c.redeemed_store_id).executeTakeFirst()
     : undefined
   return new AppError('already_redeemed', `已核销${store ? `（${store.name}）` : ''}`, {
-    redeemedAt: iso(c.redeemed_at!),
+    redeemedAt: isoOf(c.redeemed_at!),
     store: store ?? null,
     source: c.redeemed_source ?? 'clerk',
   })
@@ -75,8 +83,8 @@ export async function redeem(db: Db, input: RedeemInput, now: number): Promise<C
     if (!c) throw new AppError('unknown_code', '无效券码')
     if (c.merchant_id !== input.merchantId) throw new AppError('other_merchant', '非本商户的券')
     if (c.redeemed_at !== null) throw await alreadyRedeemed(trx, c)
-    if (now >= c.valid_to) throw new AppError('expired', '券已过期', { validTo: iso(c.valid_to) })
-    if (now < c.valid_from) throw new AppError('not_yet_valid', '未到使用时间', { validFrom: iso(c.valid_from) })
+    if (now >= c.valid_to) throw new AppError('expired', '券已过期', { validTo: isoOf(c.valid_to) })
+    if (now < c.valid_from) throw new AppError('not_yet_valid', '未到使用时间', { validFrom: isoOf(c.valid_from) })
     if (c.all_stores !== 1) {
       const here = await trx
         .selectFrom('offer_stores')
@@ -149,12 +157,6 @@ export async function redeem(db: Db, input: RedeemInput, now: number): Promise<C
   })
 }
 
-/** Start of today in China (UTC+8), in epoch seconds. */
-export function chinaDayStart(now: number): number {
-  const offset = 8 * 3600
-  return Math.floor((now + offset) / 86_400) * 86_400 - offset
-}
-
 export async function todaysRedemptions(db: Db, storeId: string, now: number) {
   return db
     .selectFrom('coupons')
@@ -166,4 +168,14 @@ export async function todaysRedemptions(db: Db, storeId: string, now: number) {
     .orderBy('coupons.redeemed_at', 'desc')
     .limit(100)
     .execute()
+}
+
+/** The consumer's masked name, for the clerk to greet. */
+export async function consumerName(db: Db, userId: string): Promise<string> {
+  const u = await db
+    .selectFrom('users')
+    .select(['nickname', 'openid'])
+    .where('id', '=', userId)
+    .executeTakeFirstOrThrow()
+  return maskName(u.nickname, u.openid)
 }

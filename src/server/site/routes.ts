@@ -11,7 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { attributionSchema } from '../../shared/api/common.ts'
 import type { InitialState } from '../../shared/api/site.ts'
 import { offerValueLabel } from '../../shared/money.ts'
-import { isLandingPath, pagePaths } from '../../shared/routes.ts'
+import { matchLanding, pagePaths } from '../../shared/routes.ts'
 import { recordView } from '../analytics/views.ts'
 import { sessionUserDto } from '../auth/users.ts'
 import type { Deps } from '../deps.ts'
@@ -96,10 +96,15 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
     const now = clock.now()
     const viewer = { userId: user?.id ?? null, ip: request.ip }
     let status = 200
-    const offerMatch = url.pathname.match(/^\/o\/([^/]+)\/?$/)
-    const storeMatch = url.pathname.match(/^\/s\/([^/]+)\/?$/)
-    if (offerMatch) {
-      const offer = await getOffer(db, offerMatch[1]!, user?.id ?? null, now)
+    const landing = matchLanding(url.pathname)
+    // An offer or store link whose id can't be one (mangled in a chat, a probe): that page's not-found state.
+    const route = request.routeOptions.url
+    if (!landing && (route === pagePaths.offer || route === pagePaths.store)) {
+      status = 404
+      state.missing = route === pagePaths.offer ? 'offer' : 'store'
+    }
+    if (landing?.page === 'offer') {
+      const offer = await getOffer(db, landing.params.offerId!, user?.id ?? null, now)
       if (offer) {
         state.offer = offer
         await recordView(deps, { merchantId: offer.merchant.id, offerId: offer.id }, attribution, viewer)
@@ -107,8 +112,8 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
         status = 404
         state.missing = 'offer'
       }
-    } else if (storeMatch) {
-      const store = await getStore(db, storeMatch[1]!)
+    } else if (landing?.page === 'store') {
+      const store = await getStore(db, landing.params.storeId!)
       if (store) {
         const { merchantId, ...dto } = store
         state.store = {
@@ -120,10 +125,10 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
         status = 404
         state.missing = 'store'
       }
-    } else if (url.pathname === '/') {
+    } else if (landing?.page === 'offers') {
       state.offers = await listLiveOffers(db, { userId: user?.id ?? null }, now)
     }
-    const html = isLandingPath(url.pathname) ? await site.render(url.pathname + url.search, state) : ''
+    const html = landing ? await site.render(url.pathname + url.search, state) : ''
     return reply
       .status(status)
       .type('text/html; charset=utf-8')

@@ -1,14 +1,12 @@
 import type { FastifyInstance } from 'fastify'
-import { z } from 'zod'
-import { couponParams } from '../../shared/api/coupons.ts'
+import { type CouponResponse, couponParams } from '../../shared/api/coupons.ts'
+import { type CardExtResponse, walletBody } from '../../shared/api/wallet.ts'
 import { requireUser } from '../auth/users.ts'
-import { couponDtos } from '../coupons/service.ts'
+import { getCoupon } from '../coupons/service.ts'
 import type { Deps } from '../deps.ts'
 import { AppError, parse } from '../http/errors.ts'
 import { decryptCode, getCode } from '../wechat/card.ts'
 import { ownCouponWithCard, recordWalletAdd, refuseUnusable, signCardExt } from './service.ts'
-
-const walletBody = z.object({ encryptCode: z.string().min(1).max(512).optional() }).strict()
 
 export function walletRoutes(app: FastifyInstance, deps: Deps): void {
   const { db, clock, wx } = deps
@@ -23,7 +21,7 @@ export function walletRoutes(app: FastifyInstance, deps: Deps): void {
       { code: coupon.code, channel: coupon.channel, cardId: coupon.wx_card_id, openid: user.openid },
       clock.now(),
     )
-    return { cardId: coupon.wx_card_id, cardExt }
+    return { cardId: coupon.wx_card_id, cardExt } satisfies CardExtResponse
   })
 
   /**
@@ -44,8 +42,6 @@ export function walletRoutes(app: FastifyInstance, deps: Deps): void {
     if (!held || held.cardId !== coupon.wx_card_id || held.openid !== user.openid || held.status === 'DELETE')
       throw new AppError('code_mismatch', '微信卡包中没有这张券')
     await db.transaction().execute(trx => recordWalletAdd(trx, coupon, clock.now()))
-    const fresh = await db.selectFrom('coupons').selectAll().where('id', '=', couponId).executeTakeFirstOrThrow()
-    const [dto] = await couponDtos(db, [fresh], user.id, clock.now())
-    return { coupon: dto }
+    return { coupon: (await getCoupon(db, user.id, couponId, clock.now()))! } satisfies CouponResponse
   })
 }

@@ -1,24 +1,23 @@
 /** The HTTP edge of the WeChat layer: wx.config signing for the web app, and WeChat's push endpoint. */
 import type { FastifyInstance } from 'fastify'
-import { z } from 'zod'
 import type { Transaction } from 'kysely'
 import type { Database } from '../db/schema.ts'
+import { jssdkConfigBody } from '../../shared/api/wechat.ts'
 import type { Deps } from '../deps.ts'
 import { AppError, parse } from '../http/errors.ts'
 import { jssdkConfig, signableUrl } from './jssdk.ts'
-import { dedupKey, openPush, PushRefused, type PushEvent, pushQuery, verifyUrl } from './push.ts'
+import { recordPushOnce } from './push-events.ts'
+import { openPush, PushRefused, type PushEvent, pushQuery, verifyUrl } from './push.ts'
 
 /** Domain code that reacts to an event, inside the transaction that records it as handled. */
 export type PushHandler = (trx: Transaction<Database>, event: PushEvent, deps: Deps) => Promise<void>
 export type PushHandlers = Partial<Record<string, PushHandler>>
 
-const configBody = z.object({ url: z.string().min(1).max(2048) }).strict()
-
 export function wechatRoutes(app: FastifyInstance, deps: Deps, handlers: PushHandlers): void {
   const { config, db, clock } = deps
 
   app.post('/api/jssdk/config', async request => {
-    const { url } = parse(configBody, request.body, 'body')
+    const { url } = parse(jssdkConfigBody, request.body, 'body')
     const signable = signableUrl(url, config.publicUrl)
     if (!signable) throw new AppError('invalid_request', `body.url: must be a page of ${config.publicUrl}`)
     return jssdkConfig(deps.wx.credentials, config.wx.appId, signable, clock.now())
@@ -44,18 +43,7 @@ export function wechatRoutes(app: FastifyInstance, deps: Deps, handlers: PushHan
     // Recording the event and handling it commit together: a handler that fails leaves the
     // event unrecorded, so WeChat's retry gets another chance.
     await db.transaction().execute(async trx => {
-      const fresh = await trx
-        .insertInto('wx_push_events')
-        .values({
-          dedup_key: dedupKey(event),
-          event: event.Event ?? event.MsgType!,
-          from_user: event.FromUserName!,
-          payload: JSON.stringify(event),
-          received_at: clock.now(),
-        })
-        .onConflict(oc => oc.column('dedup_key').doNothing())
-        .executeTakeFirst()
-      if (Number(fresh.numInsertedOrUpdatedRows ?? 0n) === 0) return
+      if (!(await recordPushOnce(trx, event, clock.now()))) return
       // Own handlers only: an event named `constructor` or `__proto__` is not one of ours.
       const handler = event.Event && Object.hasOwn(handlers, event.Event) ? handlers[event.Event] : undefined
       if (handler) await handler(trx, event, deps)

@@ -2,12 +2,7 @@
  * WeChat Pay's times are RFC 3339 with a zone (`2015-05-20T13:29:35+08:00`); Kaquan's are epoch
  * seconds. China has one zone and no daylight saving, so Kaquan writes +08:00 as WeChat Pay's examples do.
  */
-const CHINA = 8 * 3600
-
-export function rfc3339China(epochSeconds: number): string {
-  const iso = new Date((Math.floor(epochSeconds) + CHINA) * 1000).toISOString()
-  return `${iso.slice(0, 19)}+08:00`
-}
+export { rfc3339China } from '../../shared/time.ts'
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/
 

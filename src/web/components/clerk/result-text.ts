@@ -1,5 +1,6 @@
 /** The clerk's result screen in words, readable at arm's length: one headline, one detail line. */
-import { epochOf, formatDateTime } from '../../../shared/validity.ts'
+import { formatDateTime } from '../../../shared/validity.ts'
+import { epochOf } from '../../../shared/time.ts'
 import { refusalText, tc } from '../../i18n/clerk.ts'
 import type { RedeemOutcome } from '../../stores/clerk.ts'
 

@@ -1,6 +1,7 @@
 /** What the one primary button on an offer says and does: a pure function, tested as a table. */
 import type { OfferDto } from '../../../shared/api/offers.ts'
-import { epochOf, formatDateTime } from '../../../shared/validity.ts'
+import { formatDateTime } from '../../../shared/validity.ts'
+import { epochOf } from '../../../shared/time.ts'
 
 export type OfferAction =
   | { kind: 'claim' }
