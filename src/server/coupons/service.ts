@@ -11,7 +11,7 @@ import { couponStatus, couponWindow, offerPhase } from '../../shared/validity.ts
 import { knownChannel } from '../analytics/channels.ts'
 import { recordEvent } from '../analytics/events.ts'
 import type { Db } from '../db/index.ts'
-import type { CouponsTable, OffersTable } from '../db/schema.ts'
+import type { CouponsTable } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
 import { isoOf } from '../../shared/time.ts'
 import { getOffers, offerValidity, storeDto } from '../offers/service.ts'
