@@ -47,6 +47,8 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /** Where the built web app lives (dist/client and dist/server). */
   distDir: string
+  /** Set by `npm run dev`: pages are rendered from src/web through Vite instead of dist/. */
+  devVite: boolean
 }
 
 export class ConfigError extends Error {}
@@ -86,6 +88,7 @@ const envSchema = z.object({
   SANDBOX_PUBLIC: z.enum(['0', '1', 'true', 'false']).optional(),
   TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).optional(),
   DIST_DIR: z.string().default('dist'),
+  DEV_VITE: z.enum(['0', '1']).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
@@ -153,5 +156,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     trustProxy: flag(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
     distDir: e.DIST_DIR,
+    devVite: e.DEV_VITE === '1',
   }
 }

@@ -5,7 +5,6 @@
  */
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { attributionSchema } from '../../shared/api/common.ts'
@@ -17,7 +16,7 @@ import { sessionUserDto } from '../auth/users.ts'
 import type { Deps } from '../deps.ts'
 import { escapeHtml, messagePage, pageCss } from '../http/page.ts'
 import { getOffer, getStore, listLiveOffers } from '../offers/service.ts'
-import { loadTemplate, type Template } from './template.ts'
+import { builtSite, viteSite } from './sources.ts'
 
 /**
  * In sandbox mode the page gets a stand-in for WeChat's native bridge. Real WeChat injects
@@ -28,21 +27,11 @@ import { loadTemplate, type Template } from './template.ts'
  */
 const SANDBOX_BRIDGE = '<script defer src="/__wx/bridge.js"></script>'
 
-type Render = (url: string, state: InitialState) => Promise<string>
-
 export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
   const { config, db, clock } = deps
-  const dist = resolve(config.distDir)
-  const clientDir = join(dist, 'client')
-  let template: Template | null = null
-  let render: Render | null = null
-
-  async function load(): Promise<{ template: Template; render: Render } | null> {
-    template ??= loadTemplate(dist)
-    const entry = join(dist, 'server', 'entry-server.js')
-    if (!render && existsSync(entry)) render = (await import(pathToFileURL(entry).href)).render as Render
-    return template && render ? { template, render } : null
-  }
+  const clientDir = join(resolve(config.distDir), 'client')
+  const source = config.devVite ? await viteSite() : builtSite(config.distDir)
+  app.addHook('onClose', () => source.close())
 
   if (existsSync(join(clientDir, 'assets'))) {
     // Hashed file names change with their content, so they can be cached for good.
@@ -74,7 +63,7 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
   }
 
   async function page(request: FastifyRequest, reply: FastifyReply) {
-    const site = await load()
+    const site = await source.load(request.url)
     if (!site)
       return reply
         .status(503)

@@ -18,6 +18,11 @@ export function loadTemplate(distDir: string): Template | null {
     /<link rel="stylesheet"[^>]*href="(\/assets\/[^"]+\.css)"[^>]*>/g,
     (_m, href: string) => `<style>${readFileSync(join(distDir, 'client', href), 'utf8')}</style>`,
   )
+  return templateOf(html)
+}
+
+/** An index.html with its three placeholders, ready to fill (the built one, or Vite's in development). */
+export function templateOf(html: string): Template {
   // Cut once at the three placeholders and fill by concatenation: text from offers, stores and
   // nicknames never passes through String.replace, whose `$&`, `$'` and `` $` `` would rewrite it.
   const [beforeHead, rest1] = cutAt(html, '<!--app-head-->')
