@@ -88,7 +88,20 @@ export interface OfferDto {
 
 export interface OfferDetailDto extends OfferDto {
   stores: StoreDto[]
+  /** The legacy WeChat card (卡券) the coupon can go to the wallet as. */
   wxCardId: string | null
+  /** The WeChat Pay 商家券 stock it can go to the wallet as instead; never set together with wxCardId. */
+  wxStockId: string | null
+}
+
+/** Which wallet a coupon goes to: a legacy card, or a WeChat Pay merchant coupon (商家券). */
+export type WalletProvider = 'card' | 'busifavor'
+
+/** GET /api/coupons/:id/card-ext: one item for wx.addCard (cardId is the stock_id for busifavor). */
+export interface CardExtResponse {
+  provider: WalletProvider
+  cardId: string
+  cardExt: string
 }
 
 export interface CouponDto {
