@@ -182,11 +182,17 @@ describe('redeeming a 商家券 that is in the wallet', () => {
     expect((await inPay(coupon.code)).state).toBe('USED')
   })
 
-  it('gives one success to 50 concurrent redemptions, and one use in WeChat Pay', async () => {
+  it('gives one success to 40 concurrent redemptions at five counters, and one use in WeChat Pay', async () => {
     const { coupon } = await busifavorInWallet(t)
-    const statuses = await Promise.all(Array.from({ length: 50 }, () => redeem(coupon.code).then(r => r.status)))
+    // Five clerks, so no one clerk's wrong-code budget (guesses.ts) is what answers.
+    const clerks = await Promise.all([1, 2, 3, 4, 5].map(() => clerkPhone(t, 'nanjingxilu')))
+    const statuses = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        clerks[i % 5]!.post('/api/redeem', { code: coupon.code, storeId: 'nanjingxilu' }).then(r => r.status),
+      ),
+    )
     expect(statuses.filter(s => s === 200)).toHaveLength(1)
-    expect(statuses.filter(s => s === 409)).toHaveLength(49)
+    expect(statuses.filter(s => s === 409)).toHaveLength(39)
     expect(await outbox(coupon.id)).toHaveLength(1)
     await t.app.outbox.runOnce()
     expect(await uses(coupon.code)).toHaveLength(1)
