@@ -335,6 +335,26 @@ describe('the sandbox’s own COUPON.SEND', () => {
     expect(await walletAdds(coupon.id)).toHaveLength(1)
   })
 
+  it('survives the app closing: a retry still due is delivered by the next app on the database', async () => {
+    const own = await startTestApp({ database: t.database, clock: t.clock })
+    const { phone, coupon, cardId, cardExt } = await busifavorClaim(t, new Phone(own.url))
+    const before = await deliveries()
+    // Refused once (stale), so a retry is due a second later, after this app has closed.
+    await planFault(t, 'wxpay:notify', 'stale', 1)
+    expect((await addToSandboxWallet(phone, cardId, cardExt)).ok).toBe(true)
+    await own.close()
+    const [pending] = await since(before)
+    expect(pending).toMatchObject({ url: `${t.url}/wechatpay/notify`, done_at_ms: null, delivered: 0 })
+    expect((await row(coupon.id)).in_wallet).toBe(0)
+    const next = await startTestApp({ database: t.database, clock: t.clock })
+    try {
+      await eventually(async () => (await row(coupon.id)).in_wallet === 1, 5000)
+    } finally {
+      await next.close()
+    }
+    expect(await walletAdds(coupon.id)).toHaveLength(1)
+  })
+
   it('never arrives when lost; the page’s report still records the add', async () => {
     const { phone, coupon, cardId, cardExt } = await busifavorClaim(t)
     const before = await deliveries()

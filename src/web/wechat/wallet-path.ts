@@ -42,7 +42,7 @@ export function walletPath(i: WalletPathInput): WalletPath {
     if (!i.inWeChat) return { action: 'none', busy: false, note: '已在微信卡包中，也可直接出示此码' }
     // wx.openCard opens legacy cards only; no JS-SDK call is documented to open a 商家券.
     if (i.provider === 'busifavor')
-      return { action: 'none', busy: false, note: '已在微信卡包（我 → 卡包 → 券），也可直接出示此码' }
+      return { action: 'none', busy: false, note: '已在微信卡包（我-卡包-券），也可直接出示此码' }
     return { action: 'view', busy: false, note: null }
   }
   if (!i.provider) return { action: 'none', busy: false, note: null }
