@@ -450,6 +450,20 @@ describe('wx.addCard with stock-id cards', () => {
     expect(r).toEqual({ ok: false, reason })
   })
 
+  it('refuses more than 10 coupons in one call', async () => {
+    const stocks = await Promise.all(
+      [1, 2, 3, 4].map(
+        async () => (await signedRequest(t, 'POST', `${B}/stocks`, stockBody())).json.stock_id as string,
+      ),
+    )
+    const list = await cardList(
+      Array.from({ length: 11 }, (_, i) => ({ stock: stocks[i % 4]!, no: `eleven${i}`, code: code() + i })),
+    )
+    const r = await (await phone()).post('/__wx/bridge/add-card', { card_list: list })
+    expect(r.json.ok).not.toBe(true)
+    expect((await (await phone()).get('/__wx/bridge/wallet')).json.cards).toEqual([])
+  })
+
   it('issues nothing new for the same out_request_no again (DUPREQUEST), and holds to the per-user limit', async () => {
     const p = await phone()
     const list = await cardList([{ stock: stockId, no: 'dupreq0001', code: code() }])
@@ -524,12 +538,18 @@ describe('checkStock', () => {
   })
 
   it.each([
-    ['an unknown stock id', () => '1000000000000000', {}, 'wxStockId', '不存在'],
-    ['a stock id that is not digits', () => 'pKQcard', {}, 'wxStockId', '数字'],
-    ['another merchant’s stock', () => 'foreign', {}, 'wxStockId', '不属于本商户号'],
-    ['a validity longer than the stock’s window', () => stockId, { valid_days: 120 }, 'validity', '未覆盖'],
-    ['more coupons than the stock allows', () => stockId, { stock_total: 5000, valid_days: 7 }, 'stockTotal', '少于'],
-    ['a higher per-user limit than the stock’s', () => stockId, { per_user_limit: 5 }, 'perUserLimit', '每人'],
+    ['an unknown stock id', (): string => '1000000000000000', {}, 'wxStockId', '不存在'],
+    ['a stock id that is not digits', (): string => 'pKQcard', {}, 'wxStockId', '数字'],
+    ['another merchant’s stock', (): string => 'foreign', {}, 'wxStockId', '不属于本商户号'],
+    ['a validity longer than the stock’s window', (): string => stockId, { valid_days: 120 }, 'validity', '未覆盖'],
+    [
+      'more coupons than the stock allows',
+      (): string => stockId,
+      { stock_total: 5000, valid_days: 7 },
+      'stockTotal',
+      '少于',
+    ],
+    ['a higher per-user limit than the stock’s', (): string => stockId, { per_user_limit: 5 }, 'perUserLimit', '每人'],
   ] as const)('says in words what is wrong with %s, on the field', async (_n, id, over, field, words) => {
     const given = id()
     const r = await checkStock(
