@@ -24,15 +24,19 @@ import { clerkRoutes } from './clerks/routes.ts'
 import { Outbox } from './redemption/outbox.ts'
 import { redemptionPushHandlers } from './redemption/push.ts'
 import { redemptionRoutes } from './redemption/routes.ts'
+import { walletNotifyHandlers } from './wallet/notify.ts'
 import { walletPushHandlers } from './wallet/push.ts'
 import { walletRoutes } from './wallet/routes.ts'
 import { WxClient } from './wechat/client.ts'
 import { Credentials } from './wechat/credentials.ts'
 import { type PushHandlers, wechatRoutes } from './wechat/routes.ts'
+import { wxPayRoutes } from './wechatpay/routes.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
     outbox: Outbox
+    /** What the routes were built from: tests reach the app's own services through it. */
+    deps: Deps
     /** Every route the app registers, as registered (the fuzzer reads it; no hand-kept list). */
     routeTable: RouteEntry[]
   }
@@ -112,9 +116,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   clerkRoutes(app, deps)
   redemptionRoutes(app, deps)
   wechatRoutes(app, deps, { ...walletPushHandlers, ...redemptionPushHandlers, ...opts.pushHandlers })
+  wxPayRoutes(app, deps, walletNotifyHandlers)
   if (opts.config.sandbox) sandboxRoutes(app, deps)
   await siteRoutes(app, deps)
 
+  app.decorate('deps', deps)
   const outbox = new Outbox(deps)
   app.decorate('outbox', outbox)
   if ((opts.outboxIntervalMs ?? 2000) > 0)

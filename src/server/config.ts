@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
+import { type WxPayConfig, WxPayConfigError, type WxPayEnv, wxPayConfigFrom } from './wechatpay/keys.ts'
 
 export const SANDBOX_APPID = 'wx5eedc0ffee000001'
 export const SANDBOX_SECRET = 'sandboxsecret0123456789abcdef0000'
@@ -41,6 +42,12 @@ export interface Config {
     apiBase: string
     oauthBase: string
   }
+  /**
+   * WeChat Pay (商家券), or null when it is off: with real WeChat credentials and no WXPAY_MCHID,
+   * offers can't link a stock. In sandbox mode it is null here and filled in by the sandbox
+   * (its own merchant and keys, sandbox/secrets.ts) before the app is built.
+   */
+  wxpay: WxPayConfig | null
   adminToken: string | null
   seedDemo: boolean
   trustProxy: boolean
@@ -92,6 +99,41 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 })
 
+const WXPAY_VARS = [
+  'WXPAY_MCHID',
+  'WXPAY_APIV2_KEY',
+  'WXPAY_APIV3_KEY',
+  'WXPAY_PRIVATE_KEY',
+  'WXPAY_CERT_SERIAL',
+  'WXPAY_PLATFORM_PUBLIC_KEY',
+  'WXPAY_PLATFORM_PUBLIC_KEY_ID',
+  'WXPAY_API_BASE',
+] as const
+
+/** The WXPAY_* variables, checked by wechatpay/keys.ts; every problem is reported with its variable. */
+function wxPayFrom(
+  env: Record<string, string | undefined>,
+  sandbox: boolean,
+  ctx: { appId: string; publicUrl: string },
+): WxPayConfig | null {
+  const raw: WxPayEnv = Object.fromEntries(WXPAY_VARS.map(k => [k, env[k]]))
+  if (sandbox) {
+    // The sandbox plays WeChat Pay with keys of its own; real ones would never match its answers.
+    const given = WXPAY_VARS.filter(k => env[k]?.trim())
+    if (given.length)
+      throw new ConfigError(
+        `Invalid configuration:\n${given.map(k => `  ${k}: set only with real WeChat credentials (WX_APPID); the sandbox makes its own WeChat Pay keys`).join('\n')}`,
+      )
+    return null
+  }
+  try {
+    return wxPayConfigFrom(raw, ctx)
+  } catch (err) {
+    if (!(err instanceof WxPayConfigError)) throw err
+    throw new ConfigError(`Invalid configuration:\n${err.issues.map(i => `  ${i.variable}: ${i.message}`).join('\n')}`)
+  }
+}
+
 const flag = (v: string | undefined) => v === '1' || v === 'true'
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || /^127\./.test(host)
 const trimSlash = (u: string) => u.replace(/\/+$/, '')
@@ -130,6 +172,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `Invalid configuration:\n  HOST: the sandbox lets anyone act as any WeChat user, so it listens on loopback only; set SANDBOX_PUBLIC=1 to serve ${host} anyway`,
     )
   const publicUrl = trimSlash(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`)
+  const appId = e.WX_APPID ?? SANDBOX_APPID
+  const wxpay = wxPayFrom(env, sandbox, { appId, publicUrl })
   return {
     port: e.PORT,
     host,
@@ -139,7 +183,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sandbox,
     sandboxPublic,
     wx: {
-      appId: e.WX_APPID ?? SANDBOX_APPID,
+      appId,
       // The sandbox's published values are used only in sandbox mode: real mode requires its own (above).
       appSecret: e.WX_APPSECRET ?? (sandbox ? SANDBOX_SECRET : ''),
       token: e.WX_TOKEN ?? (sandbox ? SANDBOX_TOKEN : ''),
@@ -150,6 +194,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       apiBase: trimSlash(e.WX_API_BASE ?? (sandbox ? `${publicUrl}/__wx/api` : 'https://api.weixin.qq.com')),
       oauthBase: trimSlash(e.WX_OAUTH_BASE ?? (sandbox ? `${publicUrl}/__wx` : 'https://open.weixin.qq.com')),
     },
+    wxpay,
     // The sandbox makes one up so the admin API can be tried at once; npm start prints it.
     adminToken: e.ADMIN_TOKEN ?? (sandbox ? randomBytes(18).toString('base64url') : null),
     seedDemo: e.SEED_DEMO === undefined ? sandbox : flag(e.SEED_DEMO),

@@ -8,9 +8,11 @@ import { migrateToLatest } from './db/migrate.ts'
 import { demo, seedDemo, seedIsNeeded } from './db/seed.ts'
 import { migrateSandbox } from './sandbox/migrate.ts'
 import { withSandboxSecrets } from './sandbox/secrets.ts'
-import { createSandboxCard } from './sandbox/seed.ts'
+import { createSandboxCard, createSandboxStock } from './sandbox/seed.ts'
 import { Credentials } from './wechat/credentials.ts'
 import { checkCredentials } from './wechat/diagnose.ts'
+import { WxPayClient } from './wechatpay/client.ts'
+import { registerNotifyUrl } from './wechatpay/setup.ts'
 
 async function main() {
   let config: Config
@@ -29,7 +31,8 @@ async function main() {
   config = await withSandboxSecrets(config, db)
   if (config.seedDemo && (await seedIsNeeded(db))) {
     const wxCardId = config.sandbox ? await createSandboxCard(db, systemClock.now()) : null
-    await seedDemo(db, systemClock.now(), { wxCardId })
+    const wxStockId = config.sandbox ? await createSandboxStock(db, config, systemClock.now()) : null
+    await seedDemo(db, systemClock.now(), { wxCardId, wxStockId })
   }
 
   const app = await buildApp({ config, db, engine, logger: { level: config.logLevel } })
@@ -43,6 +46,7 @@ async function main() {
   if (config.seedDemo) {
     lines.push(
       `  Offer link as shared in a chat:  ${u}/o/${demo.offers.cash}?ch=share&ref=demo`,
+      `  商家券 offer (WeChat Pay):        ${u}/o/${demo.offers.busifavor}?ch=share&ref=demo`,
       `  Store QR code link:              ${u}/s/${demo.stores.nanjing}?ch=qr`,
     )
   }
@@ -71,6 +75,13 @@ async function main() {
       )
     else console.log('WeChat credentials check: access_token, jsapi ticket and wx_card ticket all fetched.\n')
   }
+
+  // COUPON.SEND goes to the URL set through WeChat Pay's callbacks API: set it to ours at start.
+  if (config.wxpay) console.log(`WeChat Pay (商家券): ${await registerNotifyUrl(new WxPayClient(config.wxpay))}\n`)
+  else
+    console.log(
+      'WeChat Pay (商家券) is off: WXPAY_MCHID and the other WXPAY_ variables are not set, so offers can link only legacy WeChat cards (wx_card_id). See README.md → Going live.\n',
+    )
 
   let closing = false
   const shutdown = async (signal: string) => {

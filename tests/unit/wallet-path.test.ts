@@ -1,16 +1,28 @@
 import { describe, expect, it } from 'vitest'
 import { signingUrl } from '../../src/web/wechat/config.ts'
 import { describeWxError } from '../../src/web/wechat/messages.ts'
-import { type WalletAttempt, walletPath, type WalletPathInput } from '../../src/web/wechat/wallet-path.ts'
+import type { WalletProvider } from '../../src/shared/api/wallet.ts'
+import {
+  type WalletAttempt,
+  walletPath,
+  type WalletPathInput,
+  walletProvider,
+} from '../../src/web/wechat/wallet-path.ts'
 
 const available = { status: 'available' as const, inWallet: false }
 const none: WalletAttempt = { kind: 'none' }
+/** `true` is an offer with a legacy card, `false` an H5-only one; or name the provider. */
 const row = (
   inWeChat: boolean,
-  offerHasCard: boolean,
+  offerHasCard: boolean | WalletProvider,
   coupon: WalletPathInput['coupon'],
   last: WalletAttempt = none,
-): WalletPathInput => ({ inWeChat, offerHasCard, coupon, last })
+): WalletPathInput => ({
+  inWeChat,
+  provider: offerHasCard === true ? 'card' : offerHasCard === false ? null : offerHasCard,
+  coupon,
+  last,
+})
 
 describe('which custody path a coupon page offers', () => {
   it.each([
@@ -57,6 +69,42 @@ describe('which custody path a coupon page offers', () => {
     ['an H5-only offer outside WeChat', row(false, false, available), 'none', false, null],
     ['a redeemed coupon', row(true, true, { status: 'redeemed', inWallet: true }), 'none', false, null],
     ['an expired coupon', row(true, true, { status: 'expired', inWallet: false }), 'none', false, null],
+    ['in WeChat, a 商家券 offer, not yet added', row(true, 'busifavor', available), 'add', false, null],
+    ['in WeChat while adding a 商家券', row(true, 'busifavor', available, { kind: 'adding' }), 'add', true, null],
+    [
+      'in WeChat after cancelling a 商家券',
+      row(true, 'busifavor', available, { kind: 'cancelled' }),
+      'add',
+      false,
+      '已取消',
+    ],
+    [
+      'in WeChat after a 商家券 failure',
+      row(true, 'busifavor', available, {
+        kind: 'failed',
+        failure: { message: '添加失败，可直接到店出示券码', next: 'show_code' },
+      }),
+      'add',
+      false,
+      '添加失败',
+    ],
+    [
+      'in WeChat, a 商家券 already in the wallet: no JS-SDK call opens it, so it says where it is',
+      row(true, 'busifavor', { status: 'available', inWallet: true }),
+      'none',
+      false,
+      '卡包',
+    ],
+    [
+      'outside WeChat, a 商家券 already in the wallet',
+      row(false, 'busifavor', { status: 'available', inWallet: true }),
+      'none',
+      false,
+      '已在微信卡包',
+    ],
+    ['outside WeChat, a 商家券 offer', row(false, 'busifavor', available), 'none', false, '在微信中打开'],
+    ['a redeemed 商家券', row(true, 'busifavor', { status: 'redeemed', inWallet: true }), 'none', false, null],
+    ['an expired 商家券', row(true, 'busifavor', { status: 'expired', inWallet: false }), 'none', false, null],
   ] as const)('%s', (_name, input, action, busy, note) => {
     const p = walletPath(input)
     expect(p.action).toBe(action)
@@ -64,6 +112,15 @@ describe('which custody path a coupon page offers', () => {
     if (note === null) expect(p.note).toBeNull()
     else expect(p.note).toContain(note)
   })
+})
+
+describe('which wallet an offer goes to', () => {
+  it.each([
+    ['a legacy card', { wxCardId: 'pKQcard', wxStockId: null }, 'card'],
+    ['a 商家券 stock', { wxCardId: null, wxStockId: '1212000000000001' }, 'busifavor'],
+    ['neither: H5 only', { wxCardId: null, wxStockId: null }, null],
+    ['a stock with no card field at all (an older answer)', { wxCardId: null }, null],
+  ] as const)('%s', (_name, offer, provider) => expect(walletProvider(offer)).toBe(provider))
 })
 
 describe('the URL wx.config signs', () => {

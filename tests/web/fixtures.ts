@@ -31,6 +31,7 @@ export function offerDto(over: Partial<OfferDetailDto> = {}): OfferDetailDto {
     storeIds: ['nanjingxilu'],
     stores: [{ id: 'nanjingxilu', name: '南京西路店', address: '南京西路 1 号' }],
     wxCardId: null,
+    wxStockId: null,
     ...over,
   }
 }

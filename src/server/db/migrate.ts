@@ -5,6 +5,7 @@ import * as wechatPlatform from './migrations/2026-11-25-wechat-platform.ts'
 import * as cardWallet from './migrations/2026-11-26-card-wallet.ts'
 import * as redemption from './migrations/2026-11-27-redemption.ts'
 import * as trust from './migrations/2026-12-01-trust.ts'
+import * as busifavor from './migrations/2026-12-02-busifavor.ts'
 
 /** Listed by hand, in date order: the migration table is visible, not loaded from a folder scan. */
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-26-card-wallet': cardWallet,
   '2026-11-27-redemption': redemption,
   '2026-12-01-trust': trust,
+  '2026-12-02-busifavor': busifavor,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

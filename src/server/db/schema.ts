@@ -42,6 +42,8 @@ export interface OffersTable {
   /** 1 when valid in every store of the merchant; otherwise see offer_stores. */
   all_stores: number
   wx_card_id: string | null
+  /** A 商家券 stock in WeChat Pay (coupon_code_mode MERCHANT_API); never set together with wx_card_id. */
+  wx_stock_id: string | null
   created_at: number
 }
 
@@ -163,7 +165,8 @@ export interface ClerksTable {
 }
 export interface WxOutboxTable {
   id: string
-  kind: 'consume'
+  /** consume: card/code/consume of a legacy card; busifavor_use: WeChat Pay's coupons/use of a 商家券. */
+  kind: 'consume' | 'busifavor_use'
   coupon_id: string
   /** JSON: the request body WeChat receives. */
   payload: string
@@ -173,6 +176,22 @@ export interface WxOutboxTable {
   done_at: number | null
   last_error: string | null
   created_at: number
+}
+
+/** The out_request_no of the latest 商家券 cardExt signed for a coupon (the latest counts). */
+export interface BusifavorSendsTable {
+  coupon_id: string
+  out_request_no: string
+  created_at: number
+}
+
+/** WeChat Pay callbacks handled, by notification id. */
+export interface WxpayNotificationsTable {
+  id: string
+  event_type: string
+  /** The decrypted resource, JSON, kept for the merchant's records. */
+  resource: string
+  received_at: number
 }
 
 export interface LimitCountersTable {
@@ -209,6 +228,8 @@ export interface Database {
   clerk_invites: ClerkInvitesTable
   clerks: ClerksTable
   wx_outbox: WxOutboxTable
+  wxpay_notifications: WxpayNotificationsTable
+  busifavor_sends: BusifavorSendsTable
   limit_counters: LimitCountersTable
   session_revocations: SessionRevocationsTable
 }

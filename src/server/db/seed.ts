@@ -1,7 +1,8 @@
 /**
  * The demo merchant: a café chain with two stores and offers that show every rule —
- * a cash coupon with a threshold, a discount, a gift limited to one store, one nearly
- * sold out, one not yet started and one ended. Times are relative to the seeding moment.
+ * a cash coupon with a threshold (a legacy wallet card), a 商家券 one (a WeChat Pay stock),
+ * a discount, a gift limited to one store, one nearly sold out, one not yet started and one
+ * ended. Times are relative to the seeding moment.
  */
 import type { Db } from './index.ts'
 import type { OffersTable } from './schema.ts'
@@ -13,6 +14,7 @@ export const demo = {
   stores: { nanjing: 'nanjingxilu', jingan: 'jingansi' },
   offers: {
     cash: 'latte-10off',
+    busifavor: 'americano-5off',
     discount: 'all-88',
     gift: 'cookie-gift',
     scarce: 'opening-30off',
@@ -26,8 +28,40 @@ export async function seedIsNeeded(db: Db): Promise<boolean> {
   return !row
 }
 
-/** `wxCardId` links the first offer to a WeChat card (the sandbox's, in sandbox mode); the others stay H5-only. */
-export async function seedDemo(db: Db, now: number, opts: { wxCardId?: string | null } = {}): Promise<void> {
+/**
+ * The 商家券 offer, on its own so its stock can be created before the offer is seeded: the stock
+ * (sandbox/seed.ts) is made from these very fields.
+ */
+export function demoBusifavorOffer(now: number) {
+  return {
+    id: demo.offers.busifavor,
+    title: '美式咖啡满30减5',
+    description: '美式咖啡单笔满30元立减5元，可放入微信卡包',
+    kind: 'cash',
+    value_fen: 500,
+    threshold_fen: 3000,
+    discount_percent: null,
+    stock_total: 1000,
+    stock_left: 1000,
+    per_user_limit: 2,
+    starts_at: now - DAY + 4,
+    ends_at: now + 90 * DAY,
+    validity_type: 'fixed',
+    valid_from: now - DAY,
+    valid_to: now + 60 * DAY,
+    valid_days: null,
+  } satisfies Partial<OffersTable>
+}
+
+/**
+ * `wxCardId` links the first offer to a WeChat card, `wxStockId` the 商家券 offer to a WeChat Pay
+ * stock (the sandbox's, in sandbox mode); without them they, like the others, stay H5-only.
+ */
+export async function seedDemo(
+  db: Db,
+  now: number,
+  opts: { wxCardId?: string | null; wxStockId?: string | null } = {},
+): Promise<void> {
   await db.transaction().execute(async trx => {
     // Two processes starting on one empty database both see it empty: the merchant row decides who seeds.
     const first = await trx
@@ -71,6 +105,7 @@ export async function seedDemo(db: Db, now: number, opts: { wxCardId?: string | 
       valid_days: 30,
       all_stores: 1,
       wx_card_id: null,
+      wx_stock_id: null,
       created_at: now,
     } satisfies Partial<OffersTable>
     const offers: OffersTable[] = [
@@ -91,6 +126,12 @@ export async function seedDemo(db: Db, now: number, opts: { wxCardId?: string | 
         valid_to: now + 60 * DAY,
         valid_days: null,
         wx_card_id: opts.wxCardId ?? null,
+      },
+      {
+        ...base,
+        ...demoBusifavorOffer(now),
+        rules: '单笔消费满30元可用\n可添加到微信卡包，到店出示卡包或本页券码均可\n全部门店通用',
+        wx_stock_id: opts.wxStockId ?? null,
       },
       {
         ...base,

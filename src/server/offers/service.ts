@@ -142,7 +142,12 @@ export async function getOffers(
     const valid = stores.filter(
       s => s.merchant_id === row.merchant_id && (row.all_stores === 1 || dto.storeIds.includes(s.id)),
     )
-    found.set(row.id, { ...dto, stores: valid.map(storeDto), wxCardId: row.wx_card_id })
+    found.set(row.id, {
+      ...dto,
+      stores: valid.map(storeDto),
+      wxCardId: row.wx_card_id,
+      wxStockId: row.wx_stock_id,
+    })
   })
   return found
 }

@@ -1,13 +1,17 @@
 /**
- * Delivers WeChat calls that follow a committed write: today, card/code/consume after a
- * wallet coupon is redeemed at the counter. Rows live in the database, so delivery survives
- * restarts; a row is claimed with a lease before calling, so two processes never send it
- * at once; WeChat's "already consumed" counts as done, so a retry after a lost answer is safe.
+ * Delivers WeChat calls that follow a committed write: card/code/consume after a legacy wallet
+ * card is redeemed at the counter, WeChat Pay's coupons/use after a 商家券 is. Rows live in the
+ * database, so delivery survives restarts; a row is claimed with a lease before calling, so two
+ * processes never send it at once; WeChat's "already consumed" counts as done, and a 商家券 carries
+ * the use_request_no fixed when it was queued, so a retry after a lost answer is safe.
  */
+import type { WxOutboxTable } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
+import { wxPayClientOf } from '../wallet/busifavor.ts'
 import { WxClient } from '../wechat/client.ts'
 import { consumeCode } from '../wechat/card.ts'
 import { WeChatError } from '../wechat/errors.ts'
+import { WxPayError, wxPayCodes } from '../wechatpay/errors.ts'
 
 const LEASE = 30
 const BATCH = 20
@@ -65,15 +69,8 @@ export class Outbox {
         .executeTakeFirst()
       if (Number(leased.numUpdatedRows) === 0) continue
       try {
-        const { code, card_id: cardId } = JSON.parse(row.payload) as { code: string; card_id: string }
-        // The counter asked WeChat before redeeming, so "already consumed" now is either our own
-        // earlier call whose answer was lost, or a use in WeChat in the moment between: either way
-        // nothing is left to deliver, and the second case is kept on the row for the merchant.
-        const outcome = await consumeCode(this.wx, cardId, code)
-        await this.done(
-          row.id,
-          outcome === 'already_consumed' && row.attempts === 0 ? 'already consumed in WeChat' : null,
-        )
+        const note = row.kind === 'busifavor_use' ? await this.useBusifavor(row) : await this.consumeCard(row)
+        await this.done(row.id, note)
         delivered++
       } catch (err) {
         const attempts = row.attempts + 1
@@ -83,13 +80,62 @@ export class Outbox {
             attempts,
             next_at: clock.now() + Math.min(2 ** attempts, 300),
             locked_until: null,
-            last_error: err instanceof WeChatError ? `${err.errcode} ${err.errmsg}` : String(err),
+            last_error:
+              err instanceof WeChatError
+                ? `${err.errcode} ${err.errmsg}`
+                : err instanceof WxPayError
+                  ? `${err.status} ${err.code} ${err.message}`
+                  : String(err),
           })
           .where('id', '=', row.id)
           .execute()
       }
     }
     return delivered
+  }
+
+  /** card/code/consume; returns a note for the merchant, or null. */
+  private async consumeCard(row: WxOutboxTable): Promise<string | null> {
+    const { code, card_id: cardId } = JSON.parse(row.payload) as { code: string; card_id: string }
+    // The counter asked WeChat before redeeming, so "already consumed" now is either our own
+    // earlier call whose answer was lost, or a use in WeChat in the moment between: either way
+    // nothing is left to deliver, and the second case is kept on the row for the merchant.
+    const outcome = await consumeCode(this.wx, cardId, code)
+    return outcome === 'already_consumed' && row.attempts === 0 ? 'already consumed in WeChat' : null
+  }
+
+  /**
+   * WeChat Pay's coupons/use with the row's own use_request_no: the client tells our earlier lost
+   * success from another redemption. A refusal no retry can change (the coupon deleted, expired or
+   * unknown there) leaves nothing to deliver and is noted; anything else is retried later.
+   */
+  private async useBusifavor(row: WxOutboxTable): Promise<string | null> {
+    const p = JSON.parse(row.payload) as {
+      code: string
+      stock_id: string
+      openid: string
+      use_request_no: string
+      use_time: number
+    }
+    const pay = wxPayClientOf(this.deps, { timeoutMs: 2000, deadlineMs: 2500 })
+    if (!pay) throw new Error('WeChat Pay is not configured (WXPAY_MCHID)')
+    const input = { stockId: p.stock_id, code: p.code, useRequestNo: p.use_request_no, openid: p.openid }
+    try {
+      const r = await pay.useCoupon({ ...input, useTime: p.use_time, appid: pay.config.appId })
+      if (r.kind === 'alreadyUsed')
+        return `already used in WeChat Pay (${r.coupon?.use_request_no ?? 'another redemption'})`
+      return r.confirmedBy === 'query' ? 'used in WeChat Pay by an earlier try, confirmed by the coupon query' : null
+    } catch (err) {
+      if (!(err instanceof WxPayError) || err.transient || err.status >= 500) throw err
+      const state = await pay.getUserCoupon(p.openid, p.code, pay.config.appId).then(
+        c => c.coupon_state,
+        (e: unknown) =>
+          e instanceof WxPayError && (e.status === 404 || e.is(wxPayCodes.notExists)) ? 'NOT_EXISTS' : null,
+      )
+      if (state === 'DELETED' || state === 'EXPIRED' || state === 'DEACTIVATED' || state === 'NOT_EXISTS')
+        return `nothing to use in WeChat Pay: the coupon is ${state} there (${err.code})`
+      throw err
+    }
   }
 
   private async done(id: string, note: string | null) {

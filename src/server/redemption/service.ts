@@ -1,7 +1,8 @@
 /**
  * Redeeming a code at the counter. The once-only guarantee is one conditional update,
  * `set redeemed_at … where redeemed_at is null`, inside the transaction that also records
- * the event and, for a coupon in the card wallet, the WeChat consume to deliver.
+ * the event and, for a coupon in the card wallet, the call to deliver: WeChat's card/code/consume
+ * for a legacy card, WeChat Pay's coupons/use for a 商家券.
  */
 import { isWellFormedCode, normalizeCode } from '../../shared/code.ts'
 import { recordEvent } from '../analytics/events.ts'
@@ -11,6 +12,8 @@ import { AppError } from '../http/errors.ts'
 import { chinaDayStart, isoOf } from '../../shared/time.ts'
 import { maskName } from '../clerks/service.ts'
 import { newId } from '../random.ts'
+import { queueBusifavorUse } from '../wallet/busifavor.ts'
+import { recordWalletAdd } from '../wallet/service.ts'
 import type { WalletVerdict } from './wallet-check.ts'
 
 export interface RedeemInput {
@@ -56,7 +59,9 @@ export async function couponByCode(db: Db, rawCode: string) {
     .selectFrom('coupons')
     .innerJoin('offers', 'offers.id', 'coupons.offer_id')
     .selectAll('coupons')
-    .select(['offers.merchant_id', 'offers.all_stores', 'offers.wx_card_id'])
+    .innerJoin('users', 'users.id', 'coupons.user_id')
+    .select(['offers.merchant_id', 'offers.all_stores', 'offers.wx_card_id', 'offers.wx_stock_id'])
+    .select('users.openid as holder_openid')
     .where('coupons.code', '=', code)
     .executeTakeFirst()
   return c ?? null
@@ -127,6 +132,13 @@ export async function redeem(db: Db, input: RedeemInput, now: number): Promise<C
     const walletGone = input.wallet === 'removed'
     if (c.in_wallet === 1 && walletGone)
       await trx.updateTable('coupons').set({ in_wallet: 0, wallet_removed_at: now }).where('id', '=', c.id).execute()
+    // A 商家券 WeChat Pay says it holds (or could not say in time) is used there too. One never added
+    // to the wallet was not asked about (wallet-check.ts) and stays Kaquan's alone.
+    const payHolds = input.wallet === 'usable' || input.wallet === 'unconfirmed'
+    if (c.wx_stock_id && payHolds) {
+      if (c.in_wallet === 0) await recordWalletAdd(trx, c, now)
+      await queueBusifavorUse(trx, { id: c.id, code: c.code, wx_stock_id: c.wx_stock_id, openid: c.holder_openid }, now)
+    }
     if (c.in_wallet === 1 && c.wx_card_id && !walletGone) {
       await trx
         .insertInto('wx_outbox')
@@ -145,10 +157,10 @@ export async function redeem(db: Db, input: RedeemInput, now: number): Promise<C
         .onConflict(oc => oc.columns(['coupon_id', 'kind']).doNothing())
         .execute()
     }
-    const { merchant_id: _m, all_stores: _a, wx_card_id: _w, ...coupon } = c
+    const { merchant_id: _m, all_stores: _a, wx_card_id: _w, wx_stock_id: _s, holder_openid: _o, ...coupon } = c
     return {
       ...coupon,
-      in_wallet: walletGone ? 0 : coupon.in_wallet,
+      in_wallet: walletGone ? 0 : c.wx_stock_id && payHolds ? 1 : coupon.in_wallet,
       redeemed_at: now,
       redeemed_store_id: input.storeId,
       redeemed_by: input.clerkUserId,

@@ -152,8 +152,11 @@ export function sandboxApi(app: FastifyInstance, deps: Deps, later: Deferred): v
       target: z
         .string()
         .min(1)
-        .max(64)
-        .regex(/^(\/[a-z0-9_/-]+|bridge:[a-zA-Z]+|push:[a-z_]+)$/, 'an API path, bridge:<api> or push:<event>'),
+        .max(128)
+        .regex(
+          /^(\/[a-z0-9_/-]+|bridge:[a-zA-Z]+|push:[a-z_]+|wxpay:(\*|notify|\/v3\/[a-z0-9_/{}-]+))$/,
+          'an API path, bridge:<api>, push:<event>, wxpay:<path>, wxpay:* or wxpay:notify',
+        ),
       mode: z.enum(faultModes),
       count: z.number().int().min(1).max(1000).default(1),
     })

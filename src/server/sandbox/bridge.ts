@@ -13,6 +13,7 @@ import type { Deferred } from './deferred.ts'
 import { addCards, pushEvent } from './wallet.ts'
 import { phoneUser } from './users.ts'
 import { sandboxDb } from './schema.ts'
+import { busifavorScannable, busifavorWallet, deleteBusifavor, stockCards } from './wxpay/wallet-view.ts'
 
 const script = readFileSync(new URL('./bridge-script.js', import.meta.url), 'utf8')
 
@@ -74,7 +75,7 @@ export function sandboxBridge(app: FastifyInstance, deps: Deps, later: Deferred)
     const cards = ids.length
       ? await db.selectFrom('sandbox_cards').selectAll().where('card_id', 'in', ids).execute()
       : []
-    return { cards }
+    return { cards: [...cards, ...(await stockCards(deps, ids))] }
   })
 
   app.post('/__wx/bridge/add-card', async (request, reply) => {
@@ -93,7 +94,7 @@ export function sandboxBridge(app: FastifyInstance, deps: Deps, later: Deferred)
       .orderBy('sandbox_wallet.added_at', 'desc')
       .limit(8)
       .execute()
-    return { cards }
+    return { cards: [...(await busifavorScannable(deps)), ...cards] }
   })
 
   app.get('/__wx/bridge/wallet', async (request, reply) => {
@@ -113,13 +114,14 @@ export function sandboxBridge(app: FastifyInstance, deps: Deps, later: Deferred)
       .where('sandbox_wallet.status', '!=', 'DELETE')
       .orderBy('sandbox_wallet.added_at', 'desc')
       .execute()
-    return { openid: user.openid, cards }
+    return { openid: user.openid, cards: [...(await busifavorWallet(deps, user.openid)), ...cards] }
   })
 
   /** The user deletes a card from the wallet: WeChat tells the account with user_del_card. */
   app.post('/__wx/bridge/wallet/delete', async (request, reply) => {
     const { code } = parse(codeBody, request.body, 'body')
     const user = await phoneUser(deps, request, reply)
+    if (await deleteBusifavor(deps, user.openid, code)) return { ok: true }
     const row = await db
       .selectFrom('sandbox_wallet')
       .selectAll()

@@ -5,7 +5,27 @@
  */
 import type { SandboxDb } from './schema.ts'
 
-export const faultModes = ['-1', '40001', '45009', '40097', 'hang', 'fail', 'cancel'] as const
+export const faultModes = [
+  '-1',
+  '40001',
+  '45009',
+  '40097',
+  'hang',
+  'fail',
+  'cancel',
+  // WeChat Pay (wxpay:<path> or wxpay:*): a 500, a 429, no answer at all, the change made but a 500
+  // answered, a badly signed answer; and for wxpay:notify, a callback lost, sent twice, badly signed,
+  // a signature probe, or stale.
+  'SYSTEM_ERROR',
+  '429',
+  'drop',
+  'afterEffect',
+  'badsig',
+  'lost',
+  'twice',
+  'probe',
+  'stale',
+] as const
 export type FaultMode = (typeof faultModes)[number]
 
 export async function planFault(db: SandboxDb, target: string, mode: FaultMode, count: number): Promise<void> {

@@ -1,6 +1,7 @@
 /**
- * The simulated WeChat, mounted under /__wx only when no WX_APPID is configured.
- * It speaks WeChat's paths and error codes so src/server/wechat talks to it unchanged.
+ * The simulated WeChat, mounted under /__wx only when no WX_APPID is configured, and WeChat Pay
+ * under /__wxpay. They speak WeChat's paths and error codes so src/server/wechat and
+ * src/server/wechatpay talk to them unchanged.
  */
 import type { FastifyInstance } from 'fastify'
 import type { Deps } from '../deps.ts'
@@ -9,6 +10,7 @@ import { sandboxBridge } from './bridge.ts'
 import { Deferred } from './deferred.ts'
 import { sandboxOAuth } from './oauth.ts'
 import { sandboxPersonas } from './personas.ts'
+import { sandboxWxPay } from './wxpay/routes.ts'
 
 export function sandboxRoutes(app: FastifyInstance, deps: Deps): void {
   const later = new Deferred()
@@ -17,4 +19,5 @@ export function sandboxRoutes(app: FastifyInstance, deps: Deps): void {
   sandboxApi(app, deps, later)
   sandboxBridge(app, deps, later)
   sandboxPersonas(app, deps)
+  sandboxWxPay(app, deps, later)
 }

@@ -1,8 +1,18 @@
-/** The demo merchant's card as the sandbox's WeChat knows it: a custom-code coupon card. */
+/**
+ * The demo merchant's wallet homes as the sandbox's WeChat and WeChat Pay know them: a custom-code
+ * coupon card, and a MERCHANT_API 商家券 stock made through the sandbox's own stock service.
+ */
+import type { Config } from '../config.ts'
 import type { Db } from '../db/index.ts'
+import { demoBusifavorOffer } from '../db/seed.ts'
+import { stockRequestFor } from '../wallet/busifavor-stock.ts'
 import { sandboxDb } from './schema.ts'
+import { PayRefusal } from './wxpay/http.ts'
+import { SANDBOX_MCHID } from './wxpay/keys.ts'
+import { createStock, stockRequest } from './wxpay/stocks.ts'
 
 export const DEMO_CARD_ID = 'pKQsandboxDemoLatte10off0001'
+const DEMO_STOCK_REQUEST_NO = 'KQdemoAmericano5off'
 
 export async function createSandboxCard(db: Db, now: number): Promise<string> {
   await sandboxDb(db)
@@ -11,4 +21,25 @@ export async function createSandboxCard(db: Db, now: number): Promise<string> {
     .onConflict(oc => oc.column('card_id').doNothing())
     .execute()
   return DEMO_CARD_ID
+}
+
+/** The demo 商家券 offer's stock; the same out_request_no again (a second process, a restart) finds the first. */
+export async function createSandboxStock(db: Db, config: Config, now: number): Promise<string> {
+  const request = stockRequest.parse({
+    ...stockRequestFor(demoBusifavorOffer(now), SANDBOX_MCHID, DEMO_STOCK_REQUEST_NO),
+    notify_config: { notify_appid: config.wx.appId },
+    display_pattern_info: { description: '美式咖啡满30元减5元', background_color: 'Color020' },
+  })
+  try {
+    return (await createStock(db, { mchid: SANDBOX_MCHID, appId: config.wx.appId }, request, now)).stock_id
+  } catch (err) {
+    if (!(err instanceof PayRefusal) || err.code !== 'RESOURCE_ALREADY_EXISTS') throw err
+    const row = await sandboxDb(db)
+      .selectFrom('sandbox_wxpay_stocks')
+      .select('stock_id')
+      .where('creator_mchid', '=', SANDBOX_MCHID)
+      .where('out_request_no', '=', DEMO_STOCK_REQUEST_NO)
+      .executeTakeFirstOrThrow()
+    return row.stock_id
+  }
 }

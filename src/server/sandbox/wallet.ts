@@ -11,6 +11,7 @@ import { randomToken } from '../random.ts'
 import type { Deferred } from './deferred.ts'
 import { takeFault } from './faults.ts'
 import { sandboxDb } from './schema.ts'
+import { addBusifavorCards, holdsStock } from './wxpay/add-card.ts'
 
 function codeKey(deps: Deps): Buffer {
   return createHash('sha256').update(`sandbox-card-code:${deps.config.wx.appSecret}`).digest()
@@ -38,7 +39,7 @@ export interface CardToAdd {
   card_ext: string
 }
 export type AddResult =
-  | { ok: true; list: { card_id: string; card_ext: string; is_succ: 1; code: string }[] }
+  | { ok: true; list: { card_id: string; card_ext: string; is_succ: 1; code?: string }[] }
   | { ok: false; reason: string }
 
 /** The fields of a card_ext (PROTOCOL.md d.1), each one text; WeChat ignores others. */
@@ -56,6 +57,8 @@ const EXT_MAX_AGE = 30 * 60
 
 /** Checks every card_ext as WeChat does, then puts the cards in this user's wallet and pushes user_get_card. */
 export async function addCards(deps: Deps, later: Deferred, openid: string, cards: CardToAdd[]): Promise<AddResult> {
+  // 商家券: a card id that is a stock of the sandbox's WeChat Pay follows WeChat Pay's rules.
+  if (await holdsStock(deps, cards)) return addBusifavorCards(deps, later, openid, cards)
   const { clock } = deps
   const db = sandboxDb(deps.db)
   const now = clock.now()

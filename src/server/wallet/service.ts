@@ -1,6 +1,6 @@
 /**
  * One coupon, two custody modes. The coupon exists from the claim on; the card wallet is a
- * second home for the same code. The page callback and WeChat's push can both report a
+ * second home for the same code, as a legacy card or a 商家券 (busifavor.ts). The page callback and WeChat's push can both report a
  * wallet add: the flag's 0 -> 1 transition is a conditional update, so together they
  * record exactly one.
  */
@@ -16,18 +16,20 @@ import { cardExtSignature } from '../wechat/sign.ts'
 
 type DbLike = Kysely<Database>
 
-export async function ownCouponWithCard(db: DbLike, userId: string, couponId: string) {
+/** The caller's coupon with its offer's wallet home: a legacy card or a 商家券 stock (never both). */
+export async function ownWalletCoupon(db: DbLike, userId: string, couponId: string) {
   const row = await db
     .selectFrom('coupons')
     .innerJoin('offers', 'offers.id', 'coupons.offer_id')
     .selectAll('coupons')
-    .select(['offers.wx_card_id', 'offers.merchant_id'])
+    .select(['offers.wx_card_id', 'offers.wx_stock_id', 'offers.merchant_id'])
     .where('coupons.id', '=', couponId)
     .where('coupons.user_id', '=', userId)
     .executeTakeFirst()
   if (!row) throw new AppError('not_found', 'coupon not found')
-  if (!row.wx_card_id) throw new AppError('no_wallet_card', '此券不支持添加到微信卡包，到店出示券码即可')
-  return row as typeof row & { wx_card_id: string }
+  if (!row.wx_card_id && !row.wx_stock_id)
+    throw new AppError('no_wallet_card', '此券不支持添加到微信卡包，到店出示券码即可')
+  return row
 }
 
 /** A fresh, signed cardExt for wx.addCard: this coupon's own code, bound to this user. */

@@ -151,8 +151,15 @@ export class WxPayClient {
 
   private async call<S extends z.ZodType>(req: WxPayRequest, schema: S): Promise<z.infer<S>> {
     const deadline = Date.now() + (this.o.deadlineMs ?? 10_000)
-    const http = { config: this.config, clock: this.clock, timeoutMs: this.o.timeoutMs ?? 5000, fetch: this.o.fetch }
+    const timeoutMs = this.o.timeoutMs ?? 5000
     for (let attempt = 0; ; attempt++) {
+      // No attempt outlives the deadline: a counter that can wait 1.5 s gets its answer in 1.5 s.
+      const http = {
+        config: this.config,
+        clock: this.clock,
+        timeoutMs: Math.max(100, Math.min(timeoutMs, deadline - Date.now())),
+        fetch: this.o.fetch,
+      }
       try {
         const { status, data } = await wxPayRequest(http, req)
         const parsed = schema.safeParse(data ?? {})

@@ -38,7 +38,10 @@ export interface OfferDto {
 
 export interface OfferDetailDto extends OfferDto {
   stores: StoreDto[]
+  /** The legacy WeChat card (卡券) the coupon can go to the wallet as. */
   wxCardId: string | null
+  /** The WeChat Pay 商家券 stock it can go to the wallet as instead; never set together with wxCardId. */
+  wxStockId: string | null
 }
 
 export interface OfferListResponse {

@@ -35,7 +35,11 @@ export interface AddedCard {
   encryptedCode: string | null
 }
 
-/** wx.addCard for one card; the code WeChat returns is encrypted and must be decrypted on the server. */
+/**
+ * wx.addCard for one card, a legacy card or a 商家券 alike (for a 商家券 cardId is the stock_id). A
+ * legacy card's code comes back encrypted, for the server to decrypt; for a 商家券 no source says a
+ * code comes back, and the server asks WeChat Pay instead, so encryptedCode may be null.
+ */
 export function addCard(cardId: string, cardExt: string): Promise<WxOutcome<AddedCard>> {
   return call<AddedCard, AddCardResult>(
     (wx, cb) => wx.addCard({ cardList: [{ cardId, cardExt }], ...cb }),

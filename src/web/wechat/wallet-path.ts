@@ -1,8 +1,9 @@
 /**
  * Which custody path a coupon page offers, and the one line it says: one pure function of
- * the environment, the offer, the coupon and the last wallet attempt, so no component
- * grows its own `if`s about WeChat.
+ * the environment, the offer's wallet provider (a legacy card or a 商家券), the coupon and the
+ * last wallet attempt, so no component grows its own `if`s about WeChat.
  */
+import type { WalletProvider } from '../../shared/api/wallet.ts'
 import type { WxFailure } from './messages.ts'
 
 export type WalletAttempt =
@@ -15,7 +16,8 @@ export type WalletAttempt =
 
 export interface WalletPathInput {
   inWeChat: boolean
-  offerHasCard: boolean
+  /** Where the offer's coupons go in the wallet, or null for an H5-only offer. */
+  provider: WalletProvider | null
   coupon: { status: 'available' | 'redeemed' | 'expired'; inWallet: boolean }
   last: WalletAttempt
 }
@@ -28,15 +30,22 @@ export interface WalletPath {
   note: string | null
 }
 
+/** Both wallet homes are added with the same wx.addCard; the offer names at most one. */
+export function walletProvider(offer: { wxCardId: string | null; wxStockId?: string | null }): WalletProvider | null {
+  if (offer.wxStockId) return 'busifavor'
+  return offer.wxCardId ? 'card' : null
+}
+
 export function walletPath(i: WalletPathInput): WalletPath {
   if (i.coupon.status !== 'available') return { action: 'none', busy: false, note: null }
-  if (i.coupon.inWallet)
-    return {
-      action: i.inWeChat ? 'view' : 'none',
-      busy: false,
-      note: i.inWeChat ? null : '已在微信卡包中，也可直接出示此码',
-    }
-  if (!i.offerHasCard) return { action: 'none', busy: false, note: null }
+  if (i.coupon.inWallet) {
+    if (!i.inWeChat) return { action: 'none', busy: false, note: '已在微信卡包中，也可直接出示此码' }
+    // wx.openCard opens legacy cards only; no JS-SDK call is documented to open a 商家券.
+    if (i.provider === 'busifavor')
+      return { action: 'none', busy: false, note: '已在微信卡包（我-卡包-券），也可直接出示此码' }
+    return { action: 'view', busy: false, note: null }
+  }
+  if (!i.provider) return { action: 'none', busy: false, note: null }
   if (!i.inWeChat) return { action: 'none', busy: false, note: '在微信中打开可添加到卡包；到店出示此码即可使用' }
   switch (i.last.kind) {
     case 'adding':

@@ -1,0 +1,18 @@
+/** What WeChat Pay's callbacks mean for Kaquan's coupons (PAY.md §6), handed to wechatpay/routes.ts by app.ts. */
+import type { NotifyHandlers } from '../wechatpay/routes.ts'
+import { couponByStockCode, recordBusifavorAdd } from './busifavor.ts'
+
+export const walletNotifyHandlers: NotifyHandlers = {
+  /**
+   * The user took the 商家券 into the wallet. COUPON.SEND carries no out_request_no: the coupon is
+   * found by the offer's stock and its own code; the openid, present when the stock names a
+   * notify_appid, must be the holder's. Anything else is not one of ours and changes nothing.
+   */
+  'COUPON.SEND': async (trx, n, deps) => {
+    const sent = n.coupon
+    if (!sent) return
+    const c = await couponByStockCode(trx, sent.stock_id, sent.coupon_code)
+    if (!c?.wx_stock_id || (sent.openid && sent.openid !== c.openid)) return
+    await recordBusifavorAdd(trx, { ...c, wx_stock_id: c.wx_stock_id }, deps.clock.now())
+  },
+}
