@@ -6,14 +6,20 @@
 import type { ValidityDto } from './api/offers.ts'
 import { chinaDate, epochOf, isoOf } from './time.ts'
 
-export type OfferPhase = 'upcoming' | 'live' | 'ended'
+/** Paused: the merchant stopped claims for now (the offer's status), whatever its claim window says. */
+export type OfferPhase = 'upcoming' | 'live' | 'paused' | 'ended'
 export type CouponStatus = 'available' | 'redeemed' | 'expired'
 
 export type Validity = { type: 'fixed'; from: number; to: number } | { type: 'relative'; days: number }
 
-export function offerPhase(window: { startsAt: number; endsAt: number }, now: number): OfferPhase {
+export function offerPhase(
+  window: { startsAt: number; endsAt: number; status?: 'draft' | 'live' | 'paused' | 'ended' },
+  now: number,
+): OfferPhase {
+  // A draft is never shown to consumers; should one be asked about, it reads as not claimable.
+  if (window.status === 'ended' || window.status === 'draft' || now >= window.endsAt) return 'ended'
+  if (window.status === 'paused') return 'paused'
   if (now < window.startsAt) return 'upcoming'
-  if (now >= window.endsAt) return 'ended'
   return 'live'
 }
 

@@ -29,6 +29,19 @@ describe('offerPhase', () => {
   ] as const)('is %s -> %s', (_label, now, phase) => {
     expect(offerPhase(window, now)).toBe(phase)
   })
+
+  it.each([
+    ['live', window.startsAt + DAY, 'live'],
+    ['live before its start', window.startsAt - DAY, 'upcoming'],
+    ['paused inside its window', window.startsAt + DAY, 'paused'],
+    ['paused before its start', window.startsAt - DAY, 'paused'],
+    ['paused after its end', window.endsAt + DAY, 'ended'],
+    ['ended inside its window', window.startsAt + DAY, 'ended'],
+    ['a draft', window.startsAt + DAY, 'ended'],
+  ] as const)('with status %s reads as %s', (label, now, phase) => {
+    const status = label.split(' ')[0] === 'a' ? 'draft' : (label.split(' ')[0] as 'live' | 'paused' | 'ended')
+    expect(offerPhase({ ...window, status }, now)).toBe(phase)
+  })
 })
 
 describe('couponWindow', () => {

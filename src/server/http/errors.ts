@@ -5,14 +5,15 @@
  */
 import type { FastifyInstance } from 'fastify'
 import type { z } from 'zod'
-import { type ErrorCode, errorStatus } from '../../shared/api/errors.ts'
+import { type ErrorCode, type ExtrasOf, errorStatus } from '../../shared/api/errors.ts'
 import { WeChatError } from '../wechat/errors.ts'
 
-export class AppError extends Error {
+export class AppError<C extends ErrorCode = ErrorCode> extends Error {
   constructor(
-    readonly code: ErrorCode,
+    readonly code: C,
     message: string,
-    readonly extra: Record<string, unknown> = {},
+    /** The code's extra fields, as shared/api/errors.ts types them. */
+    readonly extra: Partial<ExtrasOf<C>> = {},
   ) {
     super(message)
   }
@@ -26,9 +27,16 @@ export class AppError extends Error {
 export function parse<S extends z.ZodType>(schema: S, value: unknown, part: string): z.infer<S> {
   const result = schema.safeParse(value ?? {})
   if (result.success) return result.data
-  const first = result.error.issues[0]
-  const where = first?.path.length ? `${part}.${first.path.join('.')}` : part
-  throw new AppError('invalid_request', `${where}: ${first?.message ?? 'invalid'}`)
+  // Every issue with its field, so a form can put each message next to its field.
+  const issues = result.error.issues
+    .slice(0, 20)
+    .map(i => ({ field: i.path.map(String).join('.'), message: i.message }))
+  const first = issues[0]
+  const where = first?.field ? `${part}.${first.field}` : part
+  throw new AppError('invalid_request', `${where}: ${first?.message ?? 'invalid'}`, {
+    field: first?.field || undefined,
+    issues,
+  })
 }
 
 export function registerErrorHandling(app: FastifyInstance): void {

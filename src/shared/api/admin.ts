@@ -32,3 +32,24 @@ export interface AdminClerkDto {
 export interface AdminClerksResponse {
   clerks: AdminClerkDto[]
 }
+
+/** `POST /api/admin/merchants`: a merchant and its owner's invite (single-use, 7 days). */
+export const createMerchantBody = z
+  .object({ name: z.string().trim().min(1, '请填写商户名称').max(30, '商户名称最多30个字') })
+  .strict()
+
+export interface CreateMerchantResponse {
+  merchant: { id: string; name: string }
+  ownerInvite: InviteResponse
+}
+
+export interface AdminMerchantDto {
+  id: string
+  name: string
+  createdAt: string
+  /** Owners and managers now. */
+  members: number
+}
+export interface AdminMerchantsResponse {
+  merchants: AdminMerchantDto[]
+}

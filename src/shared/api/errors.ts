@@ -20,6 +20,11 @@ export const errorStatus = {
   not_valid_at_store: 409,
   other_merchant: 409,
   invite_invalid: 409,
+  version_conflict: 412,
+  invalid_status: 409,
+  offer_locked: 409,
+  last_owner: 409,
+  stock_invalid: 409,
   rate_limited: 429,
   wechat_unavailable: 502,
   internal: 500,
@@ -29,6 +34,14 @@ export type ErrorCode = keyof typeof errorStatus
 
 /** The fields a code carries besides code and message. Codes not listed carry none. */
 export interface ErrorExtras {
+  /** The first bad field, and every one, each with its message (field paths like `title`, `validity.days`). */
+  invalid_request: { field?: string; issues?: { field: string; message: string }[] }
+  /** Someone else saved first: the version now stored. */
+  version_conflict: { version: number }
+  /** A lifecycle move that isn't allowed (statusMoves in offers.ts). */
+  invalid_status: { from: string; to: string }
+  /** Fields that can't change once coupons were issued. */
+  offer_locked: { fields: string[] }
   /** Where to send the browser to log in and come back. */
   unauthenticated: { loginUrl?: string }
   /** When and where it was used; `store` is null when WeChat's own tools consumed it. */

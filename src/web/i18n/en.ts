@@ -18,6 +18,7 @@ export const en: Messages = {
   claimed: 'Claimed · view my coupons',
   soldOut: 'Sold out',
   ended: 'Ended',
+  paused: 'Paused for now',
   stockLeft: 'Only {n} left',
   perUserLimit: 'Limit {n} per person',
   validity: 'Valid',

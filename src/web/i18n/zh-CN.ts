@@ -16,6 +16,7 @@ export const zhCN = {
   claimed: '已领取 · 查看我的券',
   soldOut: '已抢光',
   ended: '活动已结束',
+  paused: '活动暂停中',
   stockLeft: '仅剩 {n} 张',
   perUserLimit: '每人限领 {n} 张',
   validity: '有效期',

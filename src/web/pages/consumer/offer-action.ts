@@ -6,12 +6,13 @@ import { epochOf } from '../../../shared/time.ts'
 export type OfferAction =
   | { kind: 'claim' }
   | { kind: 'mine' }
-  | { kind: 'closed'; reason: 'upcoming' | 'ended' | 'sold_out'; startsAt?: string }
+  | { kind: 'closed'; reason: 'upcoming' | 'paused' | 'ended' | 'sold_out'; startsAt?: string }
 
 export function offerAction(offer: OfferDto, loggedIn: boolean, now = Date.now() / 1000): OfferAction {
   if (offer.phase === 'upcoming')
     return { kind: 'closed', reason: 'upcoming', startsAt: formatDateTime(epochOf(offer.startsAt), now) }
   if (offer.phase === 'ended') return { kind: 'closed', reason: 'ended' }
+  if (offer.phase === 'paused') return { kind: 'closed', reason: 'paused' }
   if (loggedIn && offer.claimedByMe >= offer.perUserLimit) return { kind: 'mine' }
   if (offer.stockLeft <= 0) return { kind: 'closed', reason: 'sold_out' }
   return { kind: 'claim' }
