@@ -29,7 +29,10 @@ export async function demoStockId(t: TestApp): Promise<string> {
   return o.wx_stock_id!
 }
 
-/** The V2 rule over the indexed fields (PAY.md §3): drop empties, ASCII order, raw values, &key=, HMAC-SHA256, upper hex. */
+/**
+ * The V2 rule (安全规范 签名算法) over the indexed fields (参与签名字段说明): drop empties, ASCII order, raw values,
+ * &key=, HMAC-SHA256, upper hex.
+ */
 export function documentedSign(fields: Record<string, string | undefined>, apiV2Key: string): string {
   const text = Object.keys(fields)
     .filter(k => fields[k])
@@ -129,7 +132,7 @@ export async function postCallback(t: TestApp, cb: Callback): Promise<{ status: 
   return { status: res.status, body: await res.text() }
 }
 
-/** A request to the sandbox's WeChat Pay signed by hand (PAY.md §4), to see what it checks. */
+/** A request to the sandbox's WeChat Pay signed by hand (APIv3 签名生成), to see what it checks. */
 export async function signedRequest(
   t: TestApp,
   method: 'GET' | 'POST',

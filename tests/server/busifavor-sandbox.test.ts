@@ -1,8 +1,8 @@
 /**
- * The sandbox plays WeChat Pay as PAY.md §9 describes: requests checked as WeChat Pay checks them,
- * every answer signed, stocks validated, coupons/use idempotent, the callback URL's rules, and
- * wx.addCard with stock-id cards checked by the documented sign. Also checkStock and
- * createStockForOffer against it, and the sandbox's own keys per database.
+ * The sandbox plays WeChat Pay as its APIv3 rules and 商家券 API pages describe it: requests
+ * checked as WeChat Pay checks them, every answer signed, stocks validated, coupons/use idempotent,
+ * the callback URL's rules, and wx.addCard with stock-id cards checked by the documented sign. Also
+ * checkStock and createStockForOffer against it, and the sandbox's own keys per database.
  */
 import { createPublicKey, createSign } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest'
 import { decryptMessage, DecryptError, encryptMessage } from '../../src/server/wechat/crypto.ts'
 import { cardExtSignature, jssdkSignature, pushSignature } from '../../src/server/wechat/sign.ts'
 
-// A copy of the official examples collected in the design's wechat/vectors.json.
+// The official examples: the JS-SDK doc's 附录1 and 附录4 examples, 消息加解密说明's push signature and
+// WeCom's WXBizMsgCrypt sample.
 const vectors = JSON.parse(readFileSync('tests/fixtures/wechat-vectors.json', 'utf8'))
 
 describe('wx.config signature', () => {

@@ -10,7 +10,8 @@ import {
   verifyRequestAuthorization,
 } from '../../src/server/wechatpay/sign.ts'
 
-// A copy of the WeChat Pay vectors collected in the design's wechat/vectors.json (wxpay).
+// WeChat Pay publishes no APIv3 signature with a usable key, so these vectors were made with throwaway keys and
+// cross-checked with wechatpay-axios-plugin (tests/fixtures/wxpay-vectors.json says which are official).
 const vectors = JSON.parse(readFileSync('tests/fixtures/wxpay-vectors.json', 'utf8'))
 const keys = vectors.apiv3_test_keys
 const merchant = {

@@ -1,7 +1,9 @@
 /**
  * WeChat web login: /auth/wechat/login starts it, /auth/wechat/callback finishes it.
  * Every dead end a real phone hits (a refreshed callback, a dropped cookie, a stale code)
- * either continues or restarts the login once, never in a loop (PITFALLS.md 7, 8).
+ * either continues or restarts the login once, never in a loop: WeChat's browser may lose the
+ * cookie set when the login started, and refreshing the callback page replays its one-time code
+ * (40163).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { callbackQuery, loginQuery } from '../../shared/api/auth.ts'

@@ -4,9 +4,10 @@
  * only in sandbox mode; never part of the production bundle. Plain ES5-style script on purpose:
  * it runs before the app, without a build step.
  *
- * What it does as WeChat does (PROTOCOL.md f): preVerifyJSAPI checks the signature against the
- * landing URL on iOS and the current URL on Android; batchAddCard checks every card_ext and keeps
- * the card in this sandbox user's wallet; scanQRCode answers iOS's JSON resultStr form.
+ * What it does as WeChat does (as the SDK's own source, res.wx.qq.com/open/js/jweixin-1.6.0.js,
+ * expects it): preVerifyJSAPI checks the signature against the landing URL on iOS and the current
+ * URL on Android; batchAddCard checks every card_ext and keeps the card in this sandbox user's
+ * wallet; scanQRCode answers iOS's JSON resultStr form.
  */
 ;(function () {
   'use strict'

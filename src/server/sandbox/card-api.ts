@@ -1,4 +1,7 @@
-/** WeChat's card REST APIs (PROTOCOL.md d.4) over the sandbox wallet. Registered inside the counted, faultable API scope. */
+/**
+ * WeChat's card REST APIs (微信卡券 "核销卡券": Code解码, 查询Code, 核销Code; "管理卡券": 查看卡券详情) over the
+ * sandbox wallet. Registered inside the counted, faultable API scope.
+ */
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import type { Deps } from '../deps.ts'

@@ -1,6 +1,7 @@
 /**
  * The sandbox's card wallet (卡包): cards the merchant created, the codes each sandbox user
- * holds, and the encrypted form of a code that WeChat hands to pages (PROTOCOL.md d.1).
+ * holds, and the encrypted form of a code that WeChat hands to pages (wx.addCard's answer in the
+ * JS-SDK说明文档, decrypted through Code解码接口).
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto'
 import { z } from 'zod'
@@ -42,7 +43,7 @@ export type AddResult =
   | { ok: true; list: { card_id: string; card_ext: string; is_succ: 1; code?: string }[] }
   | { ok: false; reason: string }
 
-/** The fields of a card_ext (PROTOCOL.md d.1), each one text; WeChat ignores others. */
+/** The fields of a card_ext (JS-SDK说明文档 附录4-卡券扩展字段及签名生成算法), each one text; WeChat ignores others. */
 const cardExtSchema = z.object({
   code: z.string().max(64).optional(),
   openid: z.string().max(64).optional(),

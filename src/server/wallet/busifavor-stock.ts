@@ -1,5 +1,5 @@
 /**
- * An offer's 商家券 stock (批次) in WeChat Pay (PAY.md §2). checkStock is what the console asks when
+ * An offer's 商家券 stock (批次) in WeChat Pay (创建商家券, 查询商家券详情). checkStock is what the console asks when
  * a merchant links a stock id: the stock must exist, belong to this merchant, use MERCHANT_API codes
  * (so the wallet holds the H5 coupon's own code) and be usable whenever a coupon of the offer is.
  * Its answers are field-level Chinese messages; only WeChat Pay being unreachable is a 502.

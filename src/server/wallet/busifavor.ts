@@ -1,9 +1,9 @@
 /**
- * The wallet's second provider, 商家券 (WeChat Pay merchant coupons, PAY.md §3, §6, §7.3). The code in
- * the wallet is the coupon's own code (the stock is MERCHANT_API), so one coupon, one code, two homes
- * holds as for legacy cards. A wallet add is written only once WeChat Pay vouches for it: its coupon
- * query (the page's report) or its signed COUPON.SEND (notify.ts); the in_wallet 0 → 1 update in
- * recordWalletAdd makes the two record one.
+ * The wallet's second provider, 商家券 (WeChat Pay merchant coupons: JSAPI 发券, 领券事件回调通知,
+ * 查询用户单张券详情). The code in the wallet is the coupon's own code (the stock is MERCHANT_API), so
+ * one coupon, one code, two homes holds as for legacy cards. A wallet add is written only once WeChat
+ * Pay vouches for it: its coupon query (the page's report) or its signed COUPON.SEND (notify.ts); the
+ * in_wallet 0 → 1 update in recordWalletAdd makes the two record one.
  */
 import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
@@ -71,8 +71,9 @@ export async function latestOutRequestNo(db: DbLike, couponId: string): Promise<
 }
 
 /**
- * The page says wx.addCard succeeded. That is a hint (PAY.md §3): WeChat Pay's coupon query must show
- * the coupon SENDED on the offer's stock, issued by the latest cardExt, before anything is written.
+ * The page says wx.addCard succeeded. That is a hint (WeChat Pay documents no per-coupon result of
+ * wx.addCard for 商家券): WeChat Pay's coupon query must show the coupon SENDED on the offer's stock,
+ * issued by the latest cardExt, before anything is written.
  */
 export async function confirmBusifavorAdd(deps: Deps, c: WalletCoupon & { openid: string }): Promise<void> {
   const client = wxPayClientOf(deps, { timeoutMs: 3000, deadlineMs: 5000 })

@@ -1,4 +1,4 @@
-/** What WeChat Pay's callbacks mean for Kaquan's coupons (PAY.md §6), handed to wechatpay/routes.ts by app.ts. */
+/** What WeChat Pay's callbacks mean for Kaquan's coupons (领券事件回调通知), handed to wechatpay/routes.ts by app.ts. */
 import type { NotifyHandlers } from '../wechatpay/routes.ts'
 import { couponByStockCode, recordBusifavorAdd } from './busifavor.ts'
 

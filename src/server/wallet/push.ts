@@ -1,4 +1,7 @@
-/** What WeChat's card events mean for Kaquan's coupons (PROTOCOL.md d.5). */
+/**
+ * What WeChat's card events mean for Kaquan's coupons (卡券事件推送,
+ * developers.weixin.qq.com/doc/offiaccount/Cards_and_Offer/Coupons_Vouchers_and_Cards_Event_Push_Messages.html).
+ */
 import type { PushHandlers } from '../wechat/routes.ts'
 import { couponByWalletCode, recordWalletAdd } from './service.ts'
 

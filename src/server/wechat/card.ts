@@ -1,6 +1,6 @@
 /**
  * WeChat's card (卡券) code APIs as named calls with typed results, so domains never spell a
- * WeChat path or errcode (PROTOCOL.md d.4; 微信卡券 "核销卡券" and "查询Code接口" in the official
+ * WeChat path or errcode (微信卡券 "核销卡券" and "查询Code接口" in the official
  * account docs).
  */
 import type { WxClient } from './client.ts'

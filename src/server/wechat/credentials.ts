@@ -1,9 +1,10 @@
 /**
  * access_token, the jsapi ticket and the wx_card api_ticket, cached in the database per
- * (appid, kind) so every server process shares one set (PITFALLS.md 3, 5). Refresh is
+ * (appid, kind) so every server process shares one set: a token fetched by another process voids
+ * ours (40001), and the jsapi and wx_card tickets must never share a cache entry. Refresh is
  * single-flight across processes: whoever wins a conditional update of lock_until fetches;
  * the others wait for the row to change. A failed refresh backs off, so a broken secret
- * can't burn WeChat's daily quota (PITFALLS.md 4).
+ * can't burn WeChat's daily token quota, as retry loops in other SDKs have.
  */
 import type { Clock } from '../clock.ts'
 import type { Db } from '../db/index.ts'

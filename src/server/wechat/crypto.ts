@@ -1,5 +1,5 @@
 /**
- * WeChat's message encryption (WXBizMsgCrypt, PROTOCOL.md e.3): AES-256-CBC, the key is the
+ * WeChat's message encryption (WXBizMsgCrypt, 消息加解密说明): AES-256-CBC, the key is the
  * base64 EncodingAESKey, the IV its first 16 bytes, PKCS#7 padding to 32-byte blocks, and
  * the plaintext is random(16) || length(4, big-endian) || message || appid.
  */

@@ -1,4 +1,7 @@
-/** wx.config parameters for one page URL (PROTOCOL.md c.2; PITFALLS.md 1, 2). */
+/**
+ * wx.config parameters for one page URL (JS-SDK说明文档 附录1-JS-SDK使用权限签名算法): the URL the page sent
+ * (on iOS in a history-mode SPA, its landing URL), never one rebuilt here.
+ */
 import { randomToken } from '../random.ts'
 import type { Credentials } from './credentials.ts'
 import { jssdkSignature } from './sign.ts'

@@ -1,4 +1,4 @@
-/** Web OAuth (网页授权), PROTOCOL.md section a. */
+/** Web OAuth (网页授权, developers.weixin.qq.com/doc/offiaccount/OA_Web_Apps/Wechat_webpage_authorization.html). */
 import { wxRequest } from './http.ts'
 
 export interface WxOAuthConfig {

@@ -1,6 +1,7 @@
 /**
- * WeChat's server push (PROTOCOL.md e): signature check, safe-mode decryption with the
- * current and the previous EncodingAESKey, XML parsing, and the de-duplication key.
+ * WeChat's server push (消息加解密说明, developers.weixin.qq.com/doc/oplatform/developers/dev/push/encryption.md):
+ * signature check, safe-mode decryption with the current and the previous EncodingAESKey, XML
+ * parsing, and the de-duplication key.
  * Pure of HTTP: routes.ts feeds it the query and body.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
@@ -140,7 +141,7 @@ export function openPush(c: PushConfig, q: PushQuery, body: string, now: number)
   throw new PushRefused('malformed', 'Encrypt could not be decrypted with the current or previous key')
 }
 
-/** WeChat retries a push it thinks was missed; these fields name one event (PITFALLS.md 11). */
+/** WeChat retries a push it thinks was missed; these fields name one event, so distinct card events never collapse. */
 export function dedupKey(e: PushEvent): string {
   return [e.FromUserName, e.CreateTime, e.Event ?? e.MsgType, e.CardId, e.UserCardCode, e.MsgId]
     .map(v => v ?? '')

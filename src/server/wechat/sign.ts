@@ -1,4 +1,8 @@
-/** WeChat's SHA-1 signatures (PROTOCOL.md c.2, d.1, e.1, e.3). Pure functions, tested against the official vectors. */
+/**
+ * WeChat's SHA-1 signatures (JS-SDK说明文档 附录1-JS-SDK使用权限签名算法 and 附录4-卡券扩展字段及签名生成算法;
+ * the server-push signatures of 消息加解密说明). Pure functions, tested against the official examples
+ * (附录1's, 附录4's and the push doc's) in tests/fixtures/wechat-vectors.json.
+ */
 import { createHash } from 'node:crypto'
 
 const sha1 = (s: string) => createHash('sha1').update(s, 'utf8').digest('hex')

@@ -1,6 +1,8 @@
 /**
- * wx.addCard for 商家券 (PAY.md §3): cardId is the stock_id and cardExt a JSON string holding
- * out_request_no, coupon_code and, in the first item only, send_coupon_merchant and sign.
+ * wx.addCard for 商家券 (WeChat Pay's JSAPI 发券 rules, as WeChat Pay staff quote them at
+ * developers.weixin.qq.com/community/pay/doc/0002aeac904cc8ab4fac9f6db5e400): cardId is the stock_id
+ * and cardExt a JSON string holding out_request_no, coupon_code and, in the first item only,
+ * send_coupon_merchant and sign.
  * The sign is WeChat Pay's APIv2 rule ("安全规范 签名算法", pay.weixin.qq.com/wiki/doc/api/jsapi.php?chapter=4_3)
  * over indexed fields ("参与签名字段说明", pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_3_1.shtml),
  * HMAC-SHA256 keyed with the APIv2 key, never the APIv3 one.

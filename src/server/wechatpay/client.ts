@@ -2,7 +2,7 @@
  * The 商家券 calls Kaquan makes, named and typed. A transient failure (5xx, 429, no answer, an
  * answer that fails its signature) is retried with the same body until a deadline, because WeChat
  * Pay says a 5xx has an unknown effect and is to be retried with the same parameters, never with
- * new request numbers (PAY.md §7). Everything else is final and typed as WxPayError.
+ * new request numbers (HTTP 状态码及错误码). Everything else is final and typed as WxPayError.
  */
 import type { z } from 'zod'
 import { type Clock, systemClock } from '../clock.ts'
@@ -68,7 +68,7 @@ export class WxPayClient {
     const body: CreateStockRequest = {
       ...req,
       belong_merchant: req.belong_merchant ?? this.config.mchid,
-      // Without notify_appid, COUPON.SEND carries an empty openid (PAY.md §2).
+      // Without notify_appid, COUPON.SEND carries an empty openid (设置商家券事件通知地址).
       notify_config: { ...req.notify_config, notify_appid: req.notify_config?.notify_appid ?? this.config.appId },
     }
     return this.call(

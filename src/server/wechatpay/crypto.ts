@@ -1,5 +1,5 @@
 /**
- * The encrypted `resource` of a WeChat Pay notification (PAY.md §6; WeChat Pay "证书和回调报文解密",
+ * The encrypted `resource` of a WeChat Pay notification (WeChat Pay "证书和回调报文解密",
  * pay.weixin.qq.com/docs/merchant/development/interface-rules/certificate-callback-decryption.html):
  * AEAD_AES_256_GCM keyed with the 32-byte APIv3 key; nonce and associated_data are the UTF-8 bytes of
  * their strings; ciphertext is base64 of the encrypted bytes followed by the 16-byte tag.
@@ -29,7 +29,8 @@ export function gcmOpen(key: Buffer, r: EncryptedResource): string {
     d.setAuthTag(raw.subarray(raw.length - TAG))
     return Buffer.concat([d.update(raw.subarray(0, raw.length - TAG)), d.final()]).toString('utf8')
   } catch {
-    // The usual cause is a wrong APIv3 key (PAY.md §8 row 4): the message never says which part failed.
+    // The usual cause is a wrong APIv3 key (as in wechatpay-apiv3/wechatpay-go#247): the message never says
+    // which part failed.
     throw new DecryptError('message authentication failed')
   }
 }

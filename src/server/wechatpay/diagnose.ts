@@ -1,4 +1,8 @@
-/** What a WeChat Pay failure at start-up means for the person deploying, and how to fix it (PAY.md §8). */
+/**
+ * What a WeChat Pay failure at start-up means for the person deploying, and how to fix it: the
+ * configuration mistakes WeChat Pay SDK users most often report (a key and serial that don't belong
+ * together, the wrong 微信支付公钥 or its id, a permission not enabled on the merchant platform).
+ */
 import type { WxPayClient } from './client.ts'
 import { WxPayError, wxPayCodes } from './errors.ts'
 

@@ -1,5 +1,5 @@
 /**
- * WeChat Pay's refusals as one typed error (PAY.md §7; "HTTP 状态码及错误码",
+ * WeChat Pay's refusals as one typed error ("HTTP 状态码及错误码",
  * pay.weixin.qq.com/docs/merchant/development/interface-rules/basic-rules.html). WeChat Pay
  * answers errors as {code, message, detail?}; the codes below are the ones Kaquan branches on.
  * Messages name the API, never a key or a signature.

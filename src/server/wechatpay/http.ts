@@ -1,6 +1,6 @@
 /**
  * The one door to WeChat Pay's APIv3: sign the exact bytes sent, send the headers WeChat Pay
- * insists on, and trust nothing in an answer until its signature checks out (PAY.md §4, §5).
+ * insists on, and trust nothing in an answer until its signature checks out (APIv3 签名生成, 验证签名).
  */
 import type { Clock } from '../clock.ts'
 import { randomToken } from '../random.ts'

@@ -1,5 +1,5 @@
 /**
- * WeChat Pay's callbacks (PAY.md §6; 领券事件回调通知, pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_15.shtml):
+ * WeChat Pay's callbacks (领券事件回调通知, pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_15.shtml):
  * the signature over the raw body first, then the timestamp window, then the envelope, then the
  * AES-256-GCM resource. Pure of HTTP and of the database: the route feeds it headers and bytes and
  * decides what to do with the coupon. A refusal is answered 4xx/5xx, so WeChat Pay sends it again.
@@ -23,7 +23,8 @@ export class NotifyRefused extends Error {
 
 /**
  * What to answer each refusal with. A decrypt failure is nearly always a wrong APIv3 key on our side
- * (PAY.md §8 row 4): a 5xx, so WeChat Pay keeps the notification and retries once the key is fixed.
+ * ("message authentication failed", as in wechatpay-apiv3/wechatpay-go#247): a 5xx, so WeChat Pay
+ * keeps the notification and retries once the key is fixed.
  */
 export const refusalStatus: Record<NotifyRefusal, number> = { signature: 401, stale: 401, malformed: 400, decrypt: 500 }
 

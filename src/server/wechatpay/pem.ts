@@ -58,9 +58,9 @@ export function loadPlatformPublicKey(value: string): KeyObject {
 }
 
 /**
- * Signs and verifies once with the merchant key (PAY.md §8 row 3: a broken key shows up as 401 on
- * every call), and makes sure the "platform" key is not the merchant's own, a mix-up that passes
- * every local check and then fails every answer.
+ * Signs and verifies once with the merchant key (a wrong key or serial shows up as 401 on every
+ * call, as in wechatpay-apiv3/wechatpay-java#256), and makes sure the "platform" key is not the
+ * merchant's own, a mix-up that passes every local check and then fails every answer.
  */
 export function selfCheck(c: {
   privateKey: KeyObject

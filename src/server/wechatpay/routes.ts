@@ -1,5 +1,5 @@
 /**
- * WeChat Pay's callback endpoint, POST /wechatpay/notify (PAY.md §6; 通知应答 in WeChat Pay's APIv3
+ * WeChat Pay's callback endpoint, POST /wechatpay/notify (领券事件回调通知; 通知应答 in WeChat Pay's APIv3
  * rules). The signature is checked over the raw bytes, so this route alone keeps them unparsed. A
  * verified notification is recorded by id and handled in one transaction: a repeat is answered 204
  * and changes nothing; a handler that fails leaves it unrecorded and answers 500, so WeChat Pay

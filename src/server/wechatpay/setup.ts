@@ -1,6 +1,7 @@
 /**
- * Points WeChat Pay's 商家券 callbacks at this server (设置商家券事件通知地址, PAY.md §6): read the
- * setting first and write it only when it differs, so several processes starting at once agree.
+ * Points WeChat Pay's 商家券 callbacks at this server (设置商家券事件通知地址,
+ * pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_7.shtml): read the setting first and write it
+ * only when it differs, so several processes starting at once agree.
  * Answers one line for the start-up log, saying what it did or what is wrong.
  */
 import type { WxPayClient } from './client.ts'

@@ -1,5 +1,5 @@
 /**
- * APIv3 request signing (PAY.md §4; WeChat Pay "签名生成",
+ * APIv3 request signing (WeChat Pay "签名生成",
  * pay.weixin.qq.com/docs/merchant/development/interface-rules/signature-generation.html):
  * the merchant signs METHOD, URL, TIMESTAMP, NONCE and BODY, each line ending in \n, with
  * RSA PKCS#1 v1.5 over SHA-256. The checking half is here too, for the sandbox, which checks
@@ -105,7 +105,8 @@ export type RequestCheck =
     }
 
 /**
- * Checks an incoming request's Authorization as WeChat Pay does (PAY.md §9.2): a malformed header
+ * Checks an incoming request's Authorization as WeChat Pay does (签名生成, HTTP 状态码及错误码; the 401
+ * body as WeChat Pay SDK users report it, e.g. wechatpay-apiv3/wechatpay-go#235): a malformed header
  * is 400 INVALID_REQUEST; a wrong mchid or serial, a stale timestamp or a mismatch is 401
  * SIGN_ERROR with `sign_information`, which shows the message WeChat Pay signed so a developer can
  * compare it with theirs. `url` is the path and query as received.

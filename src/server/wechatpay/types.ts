@@ -1,5 +1,6 @@
 /**
- * The 商家券 shapes Kaquan sends and reads, in WeChat Pay's own field names (PAY.md §2, §6, §7).
+ * The 商家券 shapes Kaquan sends and reads, in WeChat Pay's own field names (创建商家券, 领券事件回调通知,
+ * 核销用户券, 查询用户单张券详情).
  * Answers are parsed, not cast: a verified answer of the wrong shape is still not data. Objects are
  * loose because WeChat Pay adds fields over time.
  */

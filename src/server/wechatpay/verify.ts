@@ -1,5 +1,5 @@
 /**
- * WeChat Pay's signature on its answers and callbacks (PAY.md §5; WeChat Pay "验证签名",
+ * WeChat Pay's signature on its answers and callbacks (WeChat Pay "验证签名",
  * pay.weixin.qq.com/docs/merchant/development/interface-rules/build-verify-sign-src.html):
  * RSA-SHA256 over TIMESTAMP\nNONCE\nBODY\n (an empty 204 body still ends the message with \n),
  * the raw body as received, with the WeChat Pay public key named by Wechatpay-Serial.
@@ -37,7 +37,10 @@ export type SignatureCheck =
   | { ok: true; serial: string; timestamp: number }
   | { ok: false; reason: 'signature' | 'stale'; message: string }
 
-/** Checks the Wechatpay-* headers over the raw body bytes, as they arrived (PAY.md §8 row 5). */
+/**
+ * Checks the Wechatpay-* headers over the raw body bytes, as they arrived: a body re-serialised or
+ * re-encoded before checking is a common reason callbacks fail verification.
+ */
 export function verifySignedBody(h: HeaderSource, body: Bytes, keys: PlatformKeys, now: number): SignatureCheck {
   const timestamp = header(h, 'Wechatpay-Timestamp')
   const nonce = header(h, 'Wechatpay-Nonce')

@@ -1,8 +1,9 @@
 /**
- * wx.config that works on both platforms (PITFALLS.md 1, 12): the landing URL is recorded
- * before the router starts; iOS signs it, Android signs the current URL and re-configures
- * after every route change. ready() is a promise that rejects on wx.error or a timeout,
- * because the SDK fires ready even when the config failed.
+ * wx.config that works on both platforms (iOS signs the landing URL in a history-mode SPA,
+ * vuejs/vue-router#481; share settings made outside ready are lost on the first iOS entry): the
+ * landing URL is recorded before the router starts; iOS signs it, Android signs the current URL
+ * and re-configures after every route change. ready() is a promise that rejects on wx.error or a
+ * timeout, because the SDK fires ready even when the config failed.
  */
 import { fetchJssdkConfig } from '../api/wechat.ts'
 import { currentEnv } from './env.ts'

@@ -1,4 +1,4 @@
-/** Every WeChat failure as a short Chinese line and the next step; never the SDK's raw string (PITFALLS.md 15). */
+/** Every WeChat failure as a short Chinese line and the next step; never the SDK's raw string, no use to a user. */
 export interface WxFailure {
   message: string
   next: 'retry' | 'show_code' | 'open_in_wechat' | 'update_wechat'

@@ -1,7 +1,7 @@
 /**
  * The JS-SDK as it really behaves. weixin-js-sdk is CommonJS, exports nothing without a
  * window and types addCard as returning void; this interface has the real shapes
- * (PROTOCOL.md f.4, PITFALLS.md 14). Loaded only inside WeChat.
+ * (read from the SDK itself, jweixin-1.6.0.js). Loaded only inside WeChat.
  */
 export interface WxResult {
   errMsg: string

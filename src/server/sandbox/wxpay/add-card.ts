@@ -1,5 +1,7 @@
 /**
- * wx.addCard with stock-id cards, as WeChat checks it (PAY.md §3, §9.4–9.5): the indexed HMAC-SHA256
+ * wx.addCard with stock-id cards, as WeChat checks it (JSAPI 发券; 参与签名字段说明, chapter9_3_1;
+ * the limits from 【H5/小程序插件/JSAPI 发券API】常见问题,
+ * developers.weixin.qq.com/community/pay/doc/00020e01fb874858baebc84ca55408): the indexed HMAC-SHA256
  * sign with the APIv2 key, the merchant and sign on the first item only, at most 10 coupons per call
  * and 3 per stock, a coupon_code for MERCHANT_API stocks; the same out_request_no again issues nothing
  * new (DUPREQUEST, a success for the caller). Accepted coupons go to the sandbox wallet and COUPON.SEND
@@ -24,7 +26,7 @@ import { stockState } from './stocks.ts'
 
 const MAX_PER_CALL = 10
 const MAX_PER_STOCK = 3
-/** MERCHANT_API codes: 1–32 of these (PAY.md §2, upload rules). */
+/** MERCHANT_API codes: 1–32 of these (the code rules of 上传预存code, chapter9_2_6). */
 const CODE = /^[0-9A-Za-z\-_\\/=|]{1,32}$/
 const OUT_REQUEST_NO = /^[0-9A-Za-z_|*-]{1,128}$/
 

@@ -1,5 +1,5 @@
 /**
- * A user's 商家券 as WeChat Pay answers for it (PAY.md §7.1, §7.3; 核销用户券 chapter9_2_3, 查询用户单张券详情
+ * A user's 商家券 as WeChat Pay answers for it (核销用户券 chapter9_2_3, 查询用户单张券详情
  * chapter9_2_5). States move SENDED → USED | DEACTIVATED | EXPIRED | DELETED; a coupon past its expiry
  * reads as EXPIRED. Redemption is idempotent by use_request_no (SANDBOX: a replay answers the first 200).
  */

@@ -1,5 +1,5 @@
 /**
- * WeChat Pay's side of every /__wxpay call (PAY.md §4, §5, §9.2–9.3, §9.7): the raw body kept for
+ * WeChat Pay's side of every /__wxpay call (APIv3 签名生成, 验证签名, HTTP 状态码及错误码): the raw body kept for
  * the signature, Accept and User-Agent required, the Authorization checked with the merchant's
  * public key, Wechatpay-Serial checked, planned faults taken, and every answer (errors included)
  * signed with the platform key. Routes return a body or throw PayRefusal.

@@ -1,7 +1,8 @@
 /**
- * The sandbox's WeChat Pay merchant, made once per database (PAY.md §9.1): a merchant API key pair
- * and certificate serial, a "WeChat Pay public key" pair and its PUB_KEY_ID_, and the APIv2 and
- * APIv3 keys. Each key pair is one stored value, so processes starting at once can't mix halves.
+ * The sandbox's WeChat Pay merchant, made once per database: a merchant API key pair and
+ * certificate serial, a "WeChat Pay public key" pair and its PUB_KEY_ID_ (微信支付公钥,
+ * pay.weixin.qq.com/docs/merchant/products/update-pub-key/wxp-pub-key-guide.html), and the APIv2
+ * and APIv3 keys. Each key pair is one stored value, so processes starting at once can't mix halves.
  */
 import {
   createPrivateKey,

@@ -1,10 +1,10 @@
 /**
- * COUPON.SEND as WeChat Pay sends it (PAY.md §6, §9.6; 领券事件回调通知, chapter9_2_15): the coupon
- * encrypted with the APIv3 key (AAD "coupon", a 12-character nonce), the envelope signed with the
- * platform key, to the URL set through callbacks, retried on anything but 200/204 or no answer in 5 s.
- * WeChat Pay retries every 60 s, 11 times in all; the sandbox keeps the 11 tries 60× closer, one
- * second apart. Deliveries live in a table and are scheduled on the app's Deferred: closing the app
- * cancels the timers, and the next app on the same database picks the pending ones up.
+ * COUPON.SEND as WeChat Pay sends it (领券事件回调通知, pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_15.shtml):
+ * the coupon encrypted with the APIv3 key (AAD "coupon", a 12-character nonce), the envelope signed
+ * with the platform key, to the URL set through callbacks, retried on anything but 200/204 or no
+ * answer in 5 s. WeChat Pay retries every 60 s, 11 times in all; the sandbox keeps the 11 tries 60×
+ * closer, one second apart. Deliveries live in a table and are scheduled on the app's Deferred:
+ * closing the app cancels the timers, and the next app on the same database picks the pending ones up.
  */
 import { randomUUID } from 'node:crypto'
 import type { Deps } from '../../deps.ts'

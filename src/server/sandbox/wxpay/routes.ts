@@ -1,7 +1,8 @@
 /**
  * The simulated WeChat Pay under /__wxpay, for 商家券: stocks, a user's coupon, redemption and the
- * callback URL (PAY.md §9). WXPAY_API_BASE points here in sandbox mode, so src/server/wechatpay
- * talks to it exactly as it talks to api.mch.weixin.qq.com.
+ * callback URL, as WeChat Pay's 商家券 API pages describe them
+ * (pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_*.shtml). WXPAY_API_BASE points here in sandbox
+ * mode, so src/server/wechatpay talks to it exactly as it talks to api.mch.weixin.qq.com.
  */
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'

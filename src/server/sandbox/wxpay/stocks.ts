@@ -1,5 +1,5 @@
 /**
- * 商家券 stocks (批次) as WeChat Pay validates and keeps them (PAY.md §2; 创建商家券,
+ * 商家券 stocks (批次) as WeChat Pay validates and keeps them (创建商家券,
  * pay.weixin.qq.com/wiki/doc/apiv3/apis/chapter9_2_1.shtml). The seed creates its demo stock
  * through createStock too, so the API and the seed can't disagree about what a stock is.
  */
