@@ -5,6 +5,7 @@
  */
 import type { WalletProvider } from '../../shared/api/wallet.ts'
 import type { WxFailure } from './messages.ts'
+import { tw } from '../i18n/wallet.ts'
 
 export type WalletAttempt =
   | { kind: 'none' }
@@ -39,19 +40,18 @@ export function walletProvider(offer: { wxCardId: string | null; wxStockId?: str
 export function walletPath(i: WalletPathInput): WalletPath {
   if (i.coupon.status !== 'available') return { action: 'none', busy: false, note: null }
   if (i.coupon.inWallet) {
-    if (!i.inWeChat) return { action: 'none', busy: false, note: '已在微信卡包中，也可直接出示此码' }
+    if (!i.inWeChat) return { action: 'none', busy: false, note: tw('inWalletShowCode') }
     // wx.openCard opens legacy cards only; no JS-SDK call is documented to open a 商家券.
-    if (i.provider === 'busifavor')
-      return { action: 'none', busy: false, note: '已在微信卡包（我-卡包-券），也可直接出示此码' }
+    if (i.provider === 'busifavor') return { action: 'none', busy: false, note: tw('inWalletBusifavor') }
     return { action: 'view', busy: false, note: null }
   }
   if (!i.provider) return { action: 'none', busy: false, note: null }
-  if (!i.inWeChat) return { action: 'none', busy: false, note: '在微信中打开可添加到卡包；到店出示此码即可使用' }
+  if (!i.inWeChat) return { action: 'none', busy: false, note: tw('openInWeChat') }
   switch (i.last.kind) {
     case 'adding':
       return { action: 'add', busy: true, note: null }
     case 'cancelled':
-      return { action: 'add', busy: false, note: '已取消添加，可再次添加，或直接到店出示此码' }
+      return { action: 'add', busy: false, note: tw('addCancelled') }
     case 'failed':
       return {
         action: i.last.failure.next === 'retry' || i.last.failure.next === 'show_code' ? 'add' : 'none',
@@ -59,7 +59,7 @@ export function walletPath(i: WalletPathInput): WalletPath {
         note: i.last.failure.message,
       }
     case 'unsupported':
-      return { action: 'none', busy: false, note: '当前微信版本不支持卡包，到店出示此码即可使用' }
+      return { action: 'none', busy: false, note: tw('walletUnsupported') }
     case 'none':
       return { action: 'add', busy: false, note: null }
   }
