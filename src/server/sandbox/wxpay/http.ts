@@ -34,6 +34,15 @@ export const notExists = () =>
   new PayRefusal(404, 'RESOURCE_NOT_EXISTS', '查询不到该券,请确认批次号与coupon_code是否匹配')
 
 /** The body as WeChat Pay reads it: JSON first, then the fields, each mistake a PARAM_ERROR naming the field. */
+/** A path or query part, read with its schema as WeChat Pay reads it: a mismatch is 400 PARAM_ERROR. */
+export function payPart<S extends z.ZodType>(schema: S, value: unknown, location: 'path' | 'query'): z.infer<S> {
+  const r = schema.safeParse(value ?? {})
+  if (r.success) return r.data
+  const issue = r.error.issues[0]
+  const field = `/${issue?.path.join('/') ?? ''}`
+  throw new PayRefusal(400, 'PARAM_ERROR', `参数错误：${field} ${issue?.message ?? ''}`.trim(), { field, location })
+}
+
 export function payBody<S extends z.ZodType>(schema: S, raw: Buffer): z.infer<S> {
   let json: unknown
   try {

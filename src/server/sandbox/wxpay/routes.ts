@@ -11,7 +11,7 @@ import { rfc3339China } from '../../wechatpay/time.ts'
 import type { Deferred } from '../deferred.ts'
 import { sandboxDb } from '../schema.ts'
 import { useCoupon, useRequest, userCouponAnswer } from './coupons.ts'
-import { PayRefusal, payBody, wxPayScope } from './http.ts'
+import { PayRefusal, payBody, payPart, wxPayScope } from './http.ts'
 import { sandboxWxPayKeys } from './keys.ts'
 import { CouponNotifier } from './notify.ts'
 import { createStock, findStock, stockAnswer, stockRequest } from './stocks.ts'
@@ -20,7 +20,10 @@ const BUSIFAVOR = '/v3/marketing/busifavor'
 const callbacksRequest = z
   .object({ mchid: z.string().max(32).optional(), notify_url: z.string().min(1).max(256) })
   .strict()
-const param = (request: { params: unknown }, name: string) => String((request.params as Record<string, string>)[name])
+const text = z.string().min(1).max(128)
+const stockParams = z.object({ stock_id: text }).strict()
+const couponParams = z.object({ openid: text, coupon_code: text, appid: text }).strict()
+const callbacksQuery = z.object({ mchid: z.string().max(32).optional() }).passthrough()
 
 /** WeChat Pay calls back only to https URLs without a query; the sandbox also takes http on its own host. */
 function checkNotifyUrl(value: string, publicUrl: string) {
@@ -49,7 +52,7 @@ export function sandboxWxPay(app: FastifyInstance, deps: Deps, later: Deferred):
     )
 
     api.get(`${BUSIFAVOR}/stocks/:stock_id`, async c => {
-      const s = await findStock(deps.db, param(c.request, 'stock_id'))
+      const s = await findStock(deps.db, payPart(stockParams, c.request.params, 'path').stock_id)
       if (!s) throw new PayRefusal(404, 'RESOURCE_NOT_EXISTS', '批次不存在')
       if (s.creator_mchid !== c.mchid && s.belong_merchant !== c.mchid)
         throw new PayRefusal(403, 'NO_AUTH', '无权限查询该批次')
@@ -60,7 +63,9 @@ export function sandboxWxPay(app: FastifyInstance, deps: Deps, later: Deferred):
       userCouponAnswer(
         deps.db,
         caller(c.mchid),
-        { openid: param(c.request, 'openid'), code: param(c.request, 'coupon_code'), appid: param(c.request, 'appid') },
+        (({ openid, coupon_code: code, appid }) => ({ openid, code, appid }))(
+          payPart(couponParams, c.request.params, 'path'),
+        ),
         c.now,
       ),
     )
@@ -83,7 +88,7 @@ export function sandboxWxPay(app: FastifyInstance, deps: Deps, later: Deferred):
     })
 
     api.get(`${BUSIFAVOR}/callbacks`, async c => {
-      const mchid = String((c.request.query as Record<string, unknown>).mchid ?? c.mchid)
+      const mchid = payPart(callbacksQuery, c.request.query, 'query').mchid ?? c.mchid
       if (mchid !== c.mchid) throw new PayRefusal(403, 'NO_AUTH', '只能查询本商户号的通知地址')
       const row = await db
         .selectFrom('sandbox_wxpay_callbacks')
