@@ -57,6 +57,10 @@ export function openDatabase(url: string): OpenDatabase {
       getTypeParser: (oid: number, format?: any) => (oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format)),
     },
   })
+  // An idle connection that dies (PostgreSQL restarted, a failover, an administrator) is an 'error'
+  // on the pool; unheard, it would crash the process. The pool drops that client and opens a fresh
+  // one on the next query, and a query in flight fails on its own, so there is nothing else to do.
+  pool.on('error', () => {})
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
   return { db, engine: 'postgres', close: () => db.destroy() }
 }
