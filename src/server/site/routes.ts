@@ -117,7 +117,7 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
     } else if (landing?.page === 'offers') {
       state.offers = await listLiveOffers(db, { userId: user?.id ?? null }, now)
     }
-    const html = landing ? await site.render(url.pathname + url.search, state) : ''
+    const html = landing ? await site.render(url.pathname + decodableSearch(url), state) : ''
     return reply
       .status(status)
       .type('text/html; charset=utf-8')
@@ -126,4 +126,20 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
   }
 
   for (const path of Object.values(pagePaths)) app.get(path, page)
+}
+
+/** The query as the router can read it: a parameter whose percent-encoding is broken is left out. */
+function decodableSearch(url: URL): string {
+  const kept = url.search
+    .slice(1)
+    .split('&')
+    .filter(pair => {
+      try {
+        decodeURIComponent(pair.replace(/\+/g, ' '))
+        return pair !== ''
+      } catch {
+        return false
+      }
+    })
+  return kept.length ? `?${kept.join('&')}` : ''
 }
