@@ -3,7 +3,7 @@ import fastifyCookie from '@fastify/cookie'
 import fastifyRateLimit from '@fastify/rate-limit'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
 import { sql } from 'kysely'
-import { VIEWS_PER_MINUTE } from './analytics/views.ts'
+import { sweepViewMarksEvery, VIEWS_PER_MINUTE } from './analytics/views.ts'
 import { SessionRevocations } from './auth/revocations.ts'
 import { authRoutes, LOGIN_STARTS_PER_MINUTE } from './auth/routes.ts'
 import { type Clock, systemClock } from './clock.ts'
@@ -129,6 +129,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   // Revocations are known before the first request is answered, then kept fresh.
   app.addHook('onReady', async () => sessions.start(1000))
   app.addHook('onClose', async () => sessions.stop())
+  let stopSweeps = () => {}
+  app.addHook('onReady', async () => {
+    stopSweeps = sweepViewMarksEvery(deps, 10 * 60_000)
+  })
+  app.addHook('onClose', async () => stopSweeps())
 
   app.setNotFoundHandler((request, reply) => {
     const wantsHtml =

@@ -7,7 +7,7 @@ import type { Attribution } from '../../shared/api/common.ts'
 import type { Deps } from '../deps.ts'
 import { storeOfMerchant } from '../stores/service.ts'
 import { knownChannel } from './channels.ts'
-import { recordEvent } from './events.ts'
+import { recordEvent, sweepViewMarks } from './events.ts'
 
 export interface ViewTarget {
   merchantId: string
@@ -23,22 +23,33 @@ export async function recordView(
   deps: Deps,
   target: ViewTarget,
   a: Attribution,
-  viewer: { userId: string | null; ip: string },
+  viewer: { userId: string | null; ip: string; visitor: string },
 ): Promise<boolean> {
   if (!deps.limits.views.allow(viewer.userId ? `u:${viewer.userId}` : `ip:${viewer.ip}`)) return false
   const storeId = target.storeId ?? (await storeOfMerchant(deps.db, a.store, target.merchantId))
-  await recordEvent(
-    deps.db,
-    {
-      type: 'view',
-      merchant_id: target.merchantId,
-      offer_id: target.offerId ?? null,
-      user_id: viewer.userId,
-      store_id: storeId,
-      channel: knownChannel(a.ch),
-      ref: a.ref ?? null,
-    },
-    deps.clock.now(),
-  )
+  const now = deps.clock.now()
+  await deps.db.transaction().execute(async trx => {
+    await recordEvent(
+      trx,
+      {
+        type: 'view',
+        merchant_id: target.merchantId,
+        offer_id: target.offerId ?? null,
+        user_id: viewer.userId,
+        store_id: storeId,
+        channel: knownChannel(a.ch),
+        ref: a.ref ?? null,
+      },
+      now,
+      viewer.visitor,
+    )
+  })
   return true
+}
+
+/** Drops view marks that can no longer match (older than yesterday), every `intervalMs`; returns the stop. */
+export function sweepViewMarksEvery(deps: Deps, intervalMs: number): () => void {
+  const timer = setInterval(() => void sweepViewMarks(deps.db, deps.clock.now()).catch(() => {}), intervalMs)
+  timer.unref?.()
+  return () => clearInterval(timer)
 }

@@ -123,6 +123,8 @@ export interface EventsTable {
   channel: string
   ref: string | null
   created_at: number
+  /** For a view: who viewed (visitor cookie), counted once a day per target in the funnel. */
+  viewer: string | null
 }
 
 export interface WxCredentialsTable {
@@ -212,6 +214,28 @@ export interface SessionRevocationsTable {
   expires_at: number
 }
 
+/** The funnel by China day and (offer, channel, store, sharer); '' where an event has none of one. */
+export interface FunnelDailyTable {
+  merchant_id: string
+  day: string
+  offer_id: string
+  channel: string
+  store_id: string
+  ref: string
+  views: number
+  claims: number
+  wallet_adds: number
+  redemptions: number
+}
+
+export interface ViewMarksTable {
+  day: string
+  merchant_id: string
+  /** offer, channel, store and sharer of the view, joined. */
+  target: string
+  viewer: string
+}
+
 export interface Database {
   merchants: MerchantsTable
   stores: StoresTable
@@ -232,4 +256,6 @@ export interface Database {
   busifavor_sends: BusifavorSendsTable
   limit_counters: LimitCountersTable
   session_revocations: SessionRevocationsTable
+  funnel_daily: FunnelDailyTable
+  view_marks: ViewMarksTable
 }

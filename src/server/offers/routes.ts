@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify'
 import { attributionSchema } from '../../shared/api/common.ts'
 import { offerListQuery, offerParams, storeParams } from '../../shared/api/offers.ts'
 import { recordView } from '../analytics/views.ts'
+import { visitorOf } from '../analytics/visitors.ts'
 import { sessionOf, sessionUser } from '../auth/users.ts'
 import type { Deps } from '../deps.ts'
 import { notFound, parse } from '../http/errors.ts'
@@ -39,7 +40,11 @@ export function offerRoutes(app: FastifyInstance, deps: Deps): void {
     const a = parse(attributionSchema, request.body, 'body')
     const merchantId = await offerMerchant(db, offerId)
     if (!merchantId) throw notFound('offer')
-    const viewer = { userId: sessionOf(deps, request)?.uid ?? null, ip: request.ip }
+    const viewer = {
+      userId: sessionOf(deps, request)?.uid ?? null,
+      ip: request.ip,
+      visitor: visitorOf(deps, request, reply),
+    }
     await recordView(deps, { merchantId, offerId }, a, viewer)
     return reply.status(204).send()
   })

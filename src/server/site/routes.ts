@@ -12,6 +12,7 @@ import type { InitialState } from '../../shared/api/site.ts'
 import { offerValueLabel } from '../../shared/money.ts'
 import { matchLanding, pagePaths } from '../../shared/routes.ts'
 import { recordView } from '../analytics/views.ts'
+import { visitorOf } from '../analytics/visitors.ts'
 import { sessionUserDto } from '../auth/users.ts'
 import type { Deps } from '../deps.ts'
 import { escapeHtml, messagePage, pageCss } from '../http/page.ts'
@@ -83,7 +84,7 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
         ),
       ).data ?? {}
     const now = clock.now()
-    const viewer = { userId: user?.id ?? null, ip: request.ip }
+    const viewer = { userId: user?.id ?? null, ip: request.ip, visitor: visitorOf(deps, request, reply) }
     let status = 200
     const landing = matchLanding(url.pathname)
     // An offer or store link whose id can't be one (mangled in a chat, a probe): that page's not-found state.
