@@ -3,7 +3,7 @@ import { buildApp } from './app.ts'
 import { createInvite } from './clerks/service.ts'
 import { systemClock } from './clock.ts'
 import { type Config, ConfigError, loadConfig } from './config.ts'
-import { openDatabase } from './db/index.ts'
+import { type OpenDatabase, openDatabase } from './db/index.ts'
 import { migrateToLatest } from './db/migrate.ts'
 import { demo, seedDemo, seedIsNeeded } from './db/seed.ts'
 import { migrateSandbox } from './sandbox/migrate.ts'
@@ -25,9 +25,18 @@ async function main() {
     }
     throw err
   }
-  const { db, engine, close } = openDatabase(config.databaseUrl)
-  await migrateToLatest(db)
-  if (config.sandbox) await migrateSandbox(db)
+  let opened: OpenDatabase
+  try {
+    opened = openDatabase(config.databaseUrl)
+    await migrateToLatest(opened.db)
+    if (config.sandbox) await migrateSandbox(opened.db)
+  } catch (err) {
+    console.error(
+      `Cannot use the database at DATABASE_URL=${withoutPassword(config.databaseUrl)}: ${(err as Error).message}`,
+    )
+    process.exit(1)
+  }
+  const { db, engine, close } = opened
   config = await withSandboxSecrets(config, db)
   if (config.seedDemo && (await seedIsNeeded(db))) {
     const wxCardId = config.sandbox ? await createSandboxCard(db, systemClock.now()) : null
@@ -97,3 +106,8 @@ async function main() {
 }
 
 void main()
+
+/** A database URL fit for a log line: a password in it is replaced. */
+function withoutPassword(url: string): string {
+  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]+):[^@]*@/, '$1:***@')
+}

@@ -21,7 +21,7 @@ afterAll(async () => {
 
 const today = () => chinaDay(t.clock.now())
 const q = (groupBy: 'day' | 'offer' | 'channel' | 'store' | 'sharer') => ({ from: today(), to: today(), groupBy })
-const row = (rows: { key: string }[], key: string) => rows.find(r => r.key === key)
+const row = <R extends { key: string }>(rows: R[], key: string) => rows.find(r => r.key === key)
 
 describe('the funnel aggregates', () => {
   it('count generated traffic exactly for every grouping, and a rebuild agrees', async () => {

@@ -2,7 +2,7 @@
  * One data layer, two engines: a SQLite file by default, PostgreSQL when DATABASE_URL
  * says postgres://. Engine-specific setup lives here and nowhere else.
  */
-import { mkdirSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import SQLite from 'better-sqlite3'
 import { CompiledQuery, type DatabaseConnection, type Driver, Kysely, PostgresDialect, SqliteDialect } from 'kysely'
@@ -19,6 +19,19 @@ export interface OpenDatabase {
 }
 
 const INT8_OID = 20
+
+/**
+ * mkdir -p that fails instead of spinning: Node's recursive mkdirSync loops forever on some paths
+ * it can't create (one under /proc, for one), which made a bad DATABASE_URL hang at start.
+ */
+function makeDirectory(dir: string): void {
+  const missing: string[] = []
+  for (let d = dir; !existsSync(d); d = dirname(d)) {
+    missing.push(d)
+    if (dirname(d) === d) break
+  }
+  for (const d of missing.reverse()) mkdirSync(d)
+}
 
 /**
  * Every SQLite transaction starts as BEGIN IMMEDIATE, taking the write lock up front. A deferred
@@ -39,7 +52,7 @@ class ImmediateSqliteDialect extends SqliteDialect {
 export function openDatabase(url: string): OpenDatabase {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length)
-    if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true })
+    if (file !== ':memory:') makeDirectory(dirname(resolve(file)))
     const sqlite = new SQLite(file)
     sqlite.pragma('journal_mode = WAL')
     // Several processes may share the file: wait for the writer instead of failing at once.
