@@ -74,6 +74,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const deps: Deps = { config: opts.config, db: opts.db, engine: opts.engine, clock, wx, sessions, limits }
   const app = Fastify({
     logger: loggerOptions(opts.logger),
+    disableRequestLogging: !opts.config.accessLog,
     trustProxy: opts.config.trustProxy,
     bodyLimit: 64 * 1024,
     // Ids in paths are short; anything longer is a mistake or a probe.

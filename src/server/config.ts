@@ -52,6 +52,8 @@ export interface Config {
   seedDemo: boolean
   trustProxy: boolean
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  /** One line per request and answer (at info), off by default: on a hot path it costs more than the work. */
+  accessLog: boolean
   /** Where the built web app lives (dist/client and dist/server). */
   distDir: string
   /** Set by `npm run dev`: pages are rendered from src/web through Vite instead of dist/. */
@@ -96,7 +98,8 @@ const envSchema = z.object({
   TRUST_PROXY: z.enum(['0', '1', 'true', 'false']).optional(),
   DIST_DIR: z.string().default('dist'),
   DEV_VITE: z.enum(['0', '1']).optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('warn'),
+  ACCESS_LOG: z.enum(['0', '1', 'true', 'false']).optional(),
 })
 
 const WXPAY_VARS = [
@@ -200,6 +203,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     seedDemo: e.SEED_DEMO === undefined ? sandbox : flag(e.SEED_DEMO),
     trustProxy: flag(e.TRUST_PROXY),
     logLevel: e.LOG_LEVEL,
+    accessLog: flag(e.ACCESS_LOG),
     distDir: e.DIST_DIR,
     devVite: e.DEV_VITE === '1',
   }

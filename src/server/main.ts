@@ -44,7 +44,12 @@ async function main() {
     await seedDemo(db, systemClock.now(), { wxCardId, wxStockId })
   }
 
-  const app = await buildApp({ config, db, engine, logger: { level: config.logLevel } })
+  const app = await buildApp({
+    config,
+    db,
+    engine,
+    logger: { level: config.accessLog && config.logLevel === 'warn' ? 'info' : config.logLevel },
+  })
   await app.listen({ port: config.port, host: config.host })
 
   const u = config.publicUrl

@@ -343,7 +343,7 @@ describe('the request log', () => {
     })
     const database = await createTestDatabase()
     const config = await withSandboxSecrets(
-      loadConfig({ DATABASE_URL: database.url, PUBLIC_URL: 'http://127.0.0.1:9' }),
+      loadConfig({ DATABASE_URL: database.url, PUBLIC_URL: 'http://127.0.0.1:9', ACCESS_LOG: '1' }),
       database.db,
     )
     const app = await buildApp({ config, db: database.db, engine: database.engine, logger: { level: 'info', stream } })

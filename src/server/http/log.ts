@@ -6,7 +6,14 @@
  */
 import type { FastifyRequest, FastifyServerOptions } from 'fastify'
 
-const SECRET_QUERY = [/^\/wechat\/push$/, /^\/auth\/wechat\/callback$/, /^\/clerk\/join$/, /^\/__wx\/api\//]
+const SECRET_QUERY = [
+  /^\/wechat\/push$/,
+  /^\/auth\/wechat\/callback$/,
+  /^\/clerk\/join$/,
+  /^\/console\/join$/,
+  /^\/console\/scan$/,
+  /^\/__wx\/api\//,
+]
 
 export function loggedUrl(url: string): string {
   const q = url.indexOf('?')
