@@ -5,7 +5,15 @@
 import { existsSync, mkdirSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import SQLite from 'better-sqlite3'
-import { CompiledQuery, type DatabaseConnection, type Driver, Kysely, PostgresDialect, SqliteDialect } from 'kysely'
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type SqliteDatabase,
+} from 'kysely'
 import pg from 'pg'
 import type { Database } from './schema.ts'
 
@@ -19,6 +27,29 @@ export interface OpenDatabase {
 }
 
 const INT8_OID = 20
+
+/**
+ * better-sqlite3 compiles a statement on every prepare(); Kysely prepares each query afresh. The
+ * same few dozen statements run all day, so keep the compiled ones (bounded, least recently used
+ * first out): on the claim path compiling was a fifth of the time.
+ */
+function withStatementCache(sqlite: SQLite.Database, max = 500): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>()
+  return {
+    close: () => sqlite.close(),
+    prepare: (text: string) => {
+      let stmt = cache.get(text)
+      if (stmt) {
+        cache.delete(text)
+      } else {
+        stmt = sqlite.prepare(text)
+        if (cache.size >= max) cache.delete(cache.keys().next().value!)
+      }
+      cache.set(text, stmt)
+      return stmt
+    },
+  }
+}
 
 /**
  * mkdir -p that fails instead of spinning: Node's recursive mkdirSync loops forever on some paths
@@ -59,7 +90,7 @@ export function openDatabase(url: string): OpenDatabase {
     sqlite.pragma('busy_timeout = 5000')
     sqlite.pragma('synchronous = NORMAL')
     sqlite.pragma('foreign_keys = ON')
-    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: sqlite }) })
+    const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) })
     return { db, engine: 'sqlite', close: () => db.destroy() }
   }
   const pool = new pg.Pool({
