@@ -11,7 +11,8 @@ import { freshStores, mountPage } from './mount-page.ts'
 
 const qrUrl = 'http://localhost:8080/console/scan?t=abcdefghijklmnop1234'
 const poll = 'GET /api/console/login-tickets/t1'
-const status = (s: string) => ok({ ticket: { id: 't1', status: s, expiresAt: new Date(Date.now() + 60_000).toISOString() } })
+const status = (s: string) =>
+  ok({ ticket: { id: 't1', status: s, expiresAt: new Date(Date.now() + 60_000).toISOString() } })
 
 /** A ticket as the server makes it now: two minutes to live. */
 const newTicket = () => ({
