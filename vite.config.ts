@@ -16,7 +16,16 @@ export default defineConfig({
     globalSetup: ['tests/global-setup.ts'],
     projects: [
       { extends: true, test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], environment: 'happy-dom' } },
-      { extends: true, test: { name: 'web', include: ['tests/web/**/*.test.ts'], environment: 'happy-dom' } },
+      {
+        extends: true,
+        test: {
+          name: 'web',
+          include: ['tests/web/**/*.test.ts'],
+          environment: 'happy-dom',
+          // TDesign's ES build imports each component's CSS: let Vite transform it instead of Node loading it.
+          server: { deps: { inline: ['tdesign-vue-next'] } },
+        },
+      },
       { extends: true, test: { name: 'server', include: ['tests/server/**/*.test.ts'], environment: 'node' } },
       { extends: true, test: { name: 'e2e', include: ['tests/e2e/**/*.test.ts'], environment: 'node' } },
     ],

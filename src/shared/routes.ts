@@ -8,6 +8,16 @@ export const pagePaths = {
   myCoupons: '/me/coupons',
   myCoupon: '/me/coupons/:couponId',
   clerk: '/clerk',
+  console: '/console',
+  consoleLogin: '/console/login',
+  consoleScan: '/console/scan',
+  consoleOffers: '/console/m/:mid/offers',
+  consoleOfferNew: '/console/m/:mid/offers/new',
+  consoleOffer: '/console/m/:mid/offers/:offerId',
+  consoleStores: '/console/m/:mid/stores',
+  consoleClerks: '/console/m/:mid/clerks',
+  consoleMembers: '/console/m/:mid/members',
+  consoleAudit: '/console/m/:mid/audit',
 } as const
 
 /** Where to send a browser to log in through WeChat and come back to `returnPath`. */

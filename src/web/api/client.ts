@@ -15,8 +15,10 @@ export class ApiError extends Error {
   }
 }
 
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE'
+
 export async function request<T>(
-  method: 'GET' | 'POST',
+  method: Method,
   path: string,
   body?: unknown,
   headers: Record<string, string> = {},
