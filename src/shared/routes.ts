@@ -27,6 +27,11 @@ export function loginPath(returnPath: string): string {
 
 export type PageName = keyof typeof pagePaths
 
+/** The merchant console is an app of its own (console.html), served for every path under /console. */
+export function isConsolePath(pathname: string): boolean {
+  return pathname === '/console' || pathname.startsWith('/console/')
+}
+
 /** Landing pages are rendered on the server so a tapped link paints before any script runs. */
 export const landingPages = ['offers', 'offer', 'store'] as const satisfies readonly PageName[]
 export type LandingPage = (typeof landingPages)[number]

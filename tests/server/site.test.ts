@@ -155,3 +155,22 @@ describe('mangled landing links', () => {
     expect(state.missing).toBe(missing)
   })
 })
+
+describe('the merchant console', () => {
+  it('is an app of its own: /console paths get its shell, and no landing page loads its code', async () => {
+    const consolePage = await (await html('/console/login')).text()
+    const landing = await (await html('/o/latte-10off')).text()
+    const scripts = (page: string) => [...page.matchAll(/<script type="module"[^>]*src="([^"]+)"/g)].map(m => m[1])
+    const [consoleEntry] = scripts(consolePage)
+    const [landingEntry] = scripts(landing)
+    expect(consoleEntry).toBeTruthy()
+    expect(landingEntry).toBeTruthy()
+    expect(consoleEntry).not.toBe(landingEntry)
+    expect(consolePage).toContain('<meta name="robots" content="noindex" />')
+    // Nothing the landing preloads is the console's.
+    const preloads = [...landing.matchAll(/<link rel="modulepreload"[^>]*href="([^"]+)"/g)].map(m => m[1])
+    expect(preloads).not.toContain(consoleEntry)
+    const landingJs = await (await fetch(`${t.url}${landingEntry}`)).text()
+    expect(landingJs).not.toMatch(/ConsoleLayout|tdesign/i)
+  })
+})

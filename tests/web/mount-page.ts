@@ -3,6 +3,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { createPinia, type Pinia, setActivePinia } from 'pinia'
 import type { Component } from 'vue'
 import { createWebHistory } from 'vue-router'
+import { createConsoleRouter } from '../../src/web/console-router.ts'
 import { createKaquanRouter } from '../../src/web/router.ts'
 
 export const userAgents = {
@@ -33,7 +34,8 @@ export async function mountPage(
   props: Record<string, unknown> = {},
   pinia: Pinia = freshStores(),
 ) {
-  const router = createKaquanRouter(createWebHistory())
+  // The console is an app of its own, with its own route table.
+  const router = (path.startsWith('/console') ? createConsoleRouter : createKaquanRouter)(createWebHistory())
   await router.push(path)
   await router.isReady()
   const wrapper = mount(page, { props, global: { plugins: [pinia, router] } })

@@ -10,7 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { attributionSchema } from '../../shared/api/common.ts'
 import type { InitialState } from '../../shared/api/site.ts'
 import { offerValueLabel } from '../../shared/money.ts'
-import { matchLanding, pagePaths } from '../../shared/routes.ts'
+import { isConsolePath, matchLanding, pagePaths } from '../../shared/routes.ts'
 import { recordView } from '../analytics/views.ts'
 import { visitorOf } from '../analytics/visitors.ts'
 import { sessionUserDto } from '../auth/users.ts'
@@ -64,13 +64,13 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
   }
 
   async function page(request: FastifyRequest, reply: FastifyReply) {
-    const site = await source.load(request.url)
+    const url = new URL(request.url, config.publicUrl)
+    const site = await source.load(request.url, isConsolePath(url.pathname) ? 'console' : 'app')
     if (!site)
       return reply
         .status(503)
         .type('text/html; charset=utf-8')
         .send(messagePage({ title: '站点尚未构建', message: '请先运行 npm run build。' }))
-    const url = new URL(request.url, config.publicUrl)
     // From the session cookie alone: a landing page needs no database round trip for who is looking.
     const user = sessionUserDto(deps, request)
     const state: InitialState = {

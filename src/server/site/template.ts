@@ -10,8 +10,9 @@ export interface Template {
   fill: (parts: { head: string; html: string; state: InitialState }) => string
 }
 
-export function loadTemplate(distDir: string): Template | null {
-  const file = join(distDir, 'client', 'index.html')
+/** A built page shell (`index.html`, or the console's `console.html`) with its entry stylesheet inlined. */
+export function loadTemplate(distDir: string, page = 'index.html'): Template | null {
+  const file = join(distDir, 'client', page)
   if (!existsSync(file)) return null
   let html = readFileSync(file, 'utf8')
   html = html.replace(
