@@ -1,0 +1,132 @@
+/**
+ * Baseline (b): the raw claim transaction in a process of its own (bench/raw/process.ts) on this
+ * engine's scratch database, against an offer of its own with stock no run can exhaust. Afterwards
+ * the rows are counted: a baseline that skipped a write would not be a ceiling.
+ */
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { EngineContext } from '../context.ts'
+import { copyOffer } from '../fixtures.ts'
+import { Histogram } from '../load/histogram.ts'
+import { forkTs } from '../procs.ts'
+import type { RawJob, RawResult } from '../raw/process.ts'
+import { countWhere, stockLeft } from './counts.ts'
+import { info, int, ms, pct, type SectionResult, table } from '../report.ts'
+
+/** PostgreSQL: callers in flight, over a pool the size of the server's (src/server/db/index.ts). */
+export const RAW_PG = { concurrency: 32, poolSize: 10 }
+export const RAW_OFFER = 'bench-raw'
+const STOCK = 100_000_000
+const PER_USER = 1000
+
+export interface Raw {
+  perSecond: number
+  p50: number
+  p99: number
+  cpu: number
+}
+
+/** The baseline as a row of a load table (its process CPU in the server's column). */
+export function rawRow(raw: Raw): string[] {
+  return [
+    'raw claim transaction (baseline b)',
+    int(raw.perSecond),
+    ms(raw.p50),
+    ms(raw.p99),
+    '0',
+    pct(raw.cpu),
+    '',
+    '',
+    '1.00',
+  ]
+}
+
+function runRaw(job: RawJob): Promise<RawResult> {
+  return new Promise((resolve, reject) => {
+    const child = forkTs(new URL('../raw/process.ts', import.meta.url))
+    let result: RawResult | null = null
+    child.on('message', (m: { type: 'result'; result: RawResult } | { type: 'error'; message: string }) => {
+      if (m.type === 'result') result = m.result
+      else reject(new Error(`raw claim process: ${m.message}`))
+    })
+    child.once('exit', code => (result ? resolve(result) : reject(new Error(`raw claim process exited with ${code}`))))
+    child.send(job)
+  })
+}
+
+export async function rawSection(ctx: EngineContext): Promise<{ result: SectionResult; raw: Raw }> {
+  const { users } = await ctx.users()
+  const now = Math.floor(Date.now() / 1000)
+  await copyOffer(ctx.db, RAW_OFFER, { stock_total: STOCK, stock_left: STOCK, per_user_limit: PER_USER }, now)
+  const usersFile = join(ctx.tmpDir, `raw-users-${ctx.engine}.json`)
+  writeFileSync(usersFile, JSON.stringify(users.map(u => u.id)))
+  const r = await runRaw({
+    engine: ctx.engine,
+    target: ctx.scratch.target,
+    offerId: RAW_OFFER,
+    usersFile,
+    ...ctx.phase,
+    ...RAW_PG,
+  })
+  const h = Histogram.from(r.histogram)
+  const okInWindow = r.outcomes.ok ?? 0
+  const perSecond = okInWindow / (r.windowMs / 1000)
+  // Every claim the process reported, warm-up included, must be a coupon, a count, an event and a unit of stock.
+  const made = r.allOutcomes.ok ?? 0
+  const rows = {
+    coupons: await countWhere(ctx.db, 'coupons', RAW_OFFER),
+    events: await countWhere(ctx.db, 'events', RAW_OFFER),
+    keys: await countWhere(ctx.db, 'claim_keys', RAW_OFFER),
+  }
+  const taken = STOCK - (await stockLeft(ctx.db, RAW_OFFER))
+  const consistent = rows.coupons === made && rows.events === made && rows.keys === made && taken === made
+  const others = Object.entries(r.outcomes).filter(([k]) => k !== 'ok')
+  const how =
+    ctx.engine === 'sqlite'
+      ? 'better-sqlite3, 5 statements prepared once, one BEGIN IMMEDIATE transaction per claim, the project pragmas, one synchronous loop'
+      : `one plpgsql function call per claim (one round trip), pg.Pool of ${RAW_PG.poolSize}, ${RAW_PG.concurrency} callers in flight`
+  const text = [
+    `BASELINE (b, ${ctx.engine})  the raw claim transaction in a process of its own: ${how}`,
+    table(
+      ['phase', 'claims/s', 'p50 ms', 'p99 ms', 'refused', 'process CPU'],
+      [
+        [
+          'raw claim',
+          int(perSecond),
+          ms(h.percentile(0.5)),
+          ms(h.percentile(0.99)),
+          others.length ? others.map(([k, v]) => `${v} ${k}`).join(', ') : '0',
+          pct(r.cpu),
+        ],
+      ],
+    ),
+    `   rows check: ${made} claims -> ${rows.coupons} coupons, ${rows.events} events, ${rows.keys} keys, stock down by ${taken}: ${consistent ? 'consistent' : 'INCONSISTENT'}${r.wrapped ? '; users were reused (more claims than users)' : ''}`,
+  ].join('\n')
+  if (!consistent) throw new Error(`the raw claim baseline did not write what it reported:\n${text}`)
+  return {
+    raw: { perSecond, p50: h.percentile(0.5), p99: h.percentile(0.99), cpu: r.cpu },
+    result: {
+      name: 'raw',
+      engine: ctx.engine,
+      text,
+      targets: [
+        info(
+          { section: 'raw', engine: ctx.engine, measure: 'raw claim transaction (baseline b)' },
+          perSecond,
+          'claims/s',
+        ),
+      ],
+      data: {
+        perSecond,
+        p50Ms: h.percentile(0.5),
+        p99Ms: h.percentile(0.99),
+        outcomes: r.outcomes,
+        cpu: r.cpu,
+        windowMs: r.windowMs,
+        rows,
+        usersReused: r.wrapped,
+        ...(ctx.engine === 'postgres' ? RAW_PG : {}),
+      },
+    },
+  }
+}
