@@ -49,6 +49,9 @@ async function run(job: RawJob): Promise<RawResult> {
     now: Math.floor(Date.now() / 1000),
     channel: 'share',
   })
+  // The orchestrator samples the machine's CPU over the window from this moment; let the message go first.
+  process.send?.({ type: 'clock-start' })
+  await new Promise(r => setTimeout(r, 20))
   const t0 = performance.now()
   const from = t0 + job.warmupMs
   const to = from + job.durationMs

@@ -4,11 +4,12 @@
  * the rows are counted: a baseline that skipped a write would not be a ceiling.
  */
 import { writeFileSync } from 'node:fs'
+import { cpus } from 'node:os'
 import { join } from 'node:path'
 import type { EngineContext } from '../context.ts'
 import { copyOffer } from '../fixtures.ts'
 import { Histogram } from '../load/histogram.ts'
-import { forkTs } from '../procs.ts'
+import { forkTs, machineTicks } from '../procs.ts'
 import type { RawJob, RawResult } from '../raw/process.ts'
 import { countWhere, stockLeft } from './counts.ts'
 import { info, int, ms, pct, type SectionResult, table } from '../report.ts'
@@ -24,6 +25,8 @@ export interface Raw {
   p50: number
   p99: number
   cpu: number
+  /** The rest of the machine over the window, in cores: on PostgreSQL mostly the database server. */
+  restCpu: number
 }
 
 /** The baseline as a row of a load table (its process CPU in the server's column). */
@@ -41,15 +44,29 @@ export function rawRow(raw: Raw): string[] {
   ]
 }
 
-function runRaw(job: RawJob): Promise<RawResult> {
+type RawMessage = { type: 'clock-start' } | { type: 'result'; result: RawResult } | { type: 'error'; message: string }
+
+/** Runs the raw process; `machineCpu` is what the whole machine used over its window, in cores. */
+function runRaw(job: RawJob): Promise<RawResult & { machineCpu: number }> {
   return new Promise((resolve, reject) => {
     const child = forkTs(new URL('../raw/process.ts', import.meta.url))
     let result: RawResult | null = null
-    child.on('message', (m: { type: 'result'; result: RawResult } | { type: 'error'; message: string }) => {
-      if (m.type === 'result') result = m.result
+    const ticks: ReturnType<typeof machineTicks>[] = []
+    const timers: NodeJS.Timeout[] = []
+    child.on('message', (m: RawMessage) => {
+      if (m.type === 'clock-start') {
+        const sample = () => ticks.push(machineTicks())
+        timers.push(setTimeout(sample, job.warmupMs + 20), setTimeout(sample, job.warmupMs + job.durationMs + 20))
+      } else if (m.type === 'result') result = m.result
       else reject(new Error(`raw claim process: ${m.message}`))
     })
-    child.once('exit', code => (result ? resolve(result) : reject(new Error(`raw claim process exited with ${code}`))))
+    child.once('exit', code => {
+      for (const t of timers) clearTimeout(t)
+      const [a, b] = ticks
+      const machineCpu = a && b ? ((b.busy - a.busy) / (b.total - a.total)) * cpus().length : Number.NaN
+      if (result) resolve({ ...result, machineCpu })
+      else reject(new Error(`raw claim process exited with ${code}`))
+    })
     child.send(job)
   })
 }
@@ -69,6 +86,7 @@ export async function rawSection(ctx: EngineContext): Promise<{ result: SectionR
     ...RAW_PG,
   })
   const h = Histogram.from(r.histogram)
+  const restCpu = Math.max(0, r.machineCpu - r.cpu)
   const okInWindow = r.outcomes.ok ?? 0
   const perSecond = okInWindow / (r.windowMs / 1000)
   // Every claim the process reported, warm-up included, must be a coupon, a count, an event and a unit of stock.
@@ -88,7 +106,7 @@ export async function rawSection(ctx: EngineContext): Promise<{ result: SectionR
   const text = [
     `BASELINE (b, ${ctx.engine})  the raw claim transaction in a process of its own: ${how}`,
     table(
-      ['phase', 'claims/s', 'p50 ms', 'p99 ms', 'refused', 'process CPU'],
+      ['phase', 'claims/s', 'p50 ms', 'p99 ms', 'refused', 'process CPU', 'rest CPU'],
       [
         [
           'raw claim',
@@ -97,6 +115,7 @@ export async function rawSection(ctx: EngineContext): Promise<{ result: SectionR
           ms(h.percentile(0.99)),
           others.length ? others.map(([k, v]) => `${v} ${k}`).join(', ') : '0',
           pct(r.cpu),
+          pct(restCpu),
         ],
       ],
     ),
@@ -104,7 +123,7 @@ export async function rawSection(ctx: EngineContext): Promise<{ result: SectionR
   ].join('\n')
   if (!consistent) throw new Error(`the raw claim baseline did not write what it reported:\n${text}`)
   return {
-    raw: { perSecond, p50: h.percentile(0.5), p99: h.percentile(0.99), cpu: r.cpu },
+    raw: { perSecond, p50: h.percentile(0.5), p99: h.percentile(0.99), cpu: r.cpu, restCpu },
     result: {
       name: 'raw',
       engine: ctx.engine,
@@ -122,6 +141,7 @@ export async function rawSection(ctx: EngineContext): Promise<{ result: SectionR
         p99Ms: h.percentile(0.99),
         outcomes: r.outcomes,
         cpu: r.cpu,
+        restCpu,
         windowMs: r.windowMs,
         rows,
         usersReused: r.wrapped,
