@@ -139,6 +139,8 @@ async function main(): Promise<void> {
     void cleanUp().finally(() => process.exit(1))
   }, WATCHDOG_MS)
   watchdog.unref()
+  // Whatever happens, no server or generator outlives the bench (kill is synchronous, fit for 'exit').
+  process.once('exit', killChildren)
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.once(signal, () => void cleanUp().finally(() => process.exit(130)))
 

@@ -31,6 +31,25 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
+const OBJECT_IN_USE = '55006'
+
+/**
+ * Without force first: a pool that was just ended may still be closing its connections, and a
+ * forced drop would kill them, an error event on the pool that nobody is listening to any more.
+ */
+async function dropDatabase(name: string): Promise<void> {
+  for (let i = 0; i < 25; i++) {
+    try {
+      await admin(`drop database if exists ${name}`)
+      return
+    } catch (err) {
+      if ((err as { code?: string }).code !== OBJECT_IN_USE) throw err
+      await new Promise(r => setTimeout(r, 200))
+    }
+  }
+  await admin(`drop database if exists ${name} with (force)`)
+}
+
 export async function createScratch(engine: Engine): Promise<Scratch> {
   if (engine === 'postgres') {
     const name = `kaquan_bench_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
@@ -41,7 +60,7 @@ export async function createScratch(engine: Engine): Promise<Scratch> {
       engine,
       url: url.toString(),
       target: url.toString(),
-      drop: () => admin(`drop database if exists ${name} with (force)`),
+      drop: () => dropDatabase(name),
     }
   }
   const dir = mkdtempSync(join(tmpdir(), 'kaquan-bench-db-'))
