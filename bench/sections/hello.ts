@@ -1,7 +1,7 @@
 /**
  * Baseline (a): the bare Fastify hello world in a process of its own, driven by one generator, and
  * the check that the generator is not the bottleneck: the server's own CPU over the window (a Node
- * server can't use more than one core), and the same load split over two generator processes,
+ * server's JavaScript runs on one core), and the same load split over two generator processes,
  * which would get more through if one generator were the limit. One generator runs before and after
  * the two, and the better run is the baseline.
  */
@@ -12,7 +12,7 @@ import { startHello } from '../procs.ts'
 import { check, info, LOAD_HEAD, loadData, loadRow, pct, ratio, type SectionResult, table } from '../report.ts'
 
 export const READ_CONNECTIONS = 64
-/** A Node server can't use more than a core: near that, it is the limit. */
+/** A Node server's JavaScript runs on one core: near a whole core, the server is the limit. */
 const SERVER_BUSY = 0.9
 const SECOND_GENERATOR_GAIN = 1.15
 /** More than this much of a core used by others during the baseline deserves a note. */
