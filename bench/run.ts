@@ -1,212 +1,198 @@
 /**
- * `npm run bench`: builds the site, then measures
- *   1. landing paint on a throttled phone (static HTML vs SSR vs client-rendered),
- *   2. landing weight (gzip -9 JS+CSS the landing loads) against its budget,
- *   3. API throughput against GET /healthz,
- * and prints every number as a ratio to a baseline measured in this same run. Nothing here
- * asserts on time: the bench reports, people judge. It exits 0 unless it could not measure.
+ * `npm run bench`: builds the site, then measures every speed target of the project against a
+ * baseline measured in this same run, one section at a time (two cores: a server under test and
+ * a load generator, never two phases at once):
+ *   baseline  bare Fastify hello world process + the check that the load generator outruns it
+ *   reads     GET /api/offers/:id, GET /api/offers, GET /o/:id (SSR) / hello world
+ *   raw       the claim's own writes as a raw transaction (better-sqlite3 / one plpgsql round trip)
+ *   claims    POST /api/offers/:id/claim / raw
+ *   flash     20,000 claims, 200 in flight, 5,000 stock: exact?
+ *   redeem    200 clerks redeeming different codes: p99
+ *   paint     SSR landing paint on a throttled phone / static HTML
+ *   weight    landing JS+CSS gzip / a bare vue+vue-router+pinia+weixin-js-sdk build
+ *   startup   an unusable SQLite path: does the server exit naming DATABASE_URL?
+ * on SQLite and PostgreSQL, and prints the details, a summary table and JSON (also written to
+ * bench/results/latest.json). Nothing here asserts on time: the bench reports, people judge.
+ * It exits 0 unless it could not measure.
  */
-import { cpus } from 'node:os'
-import { join, resolve } from 'node:path'
-import { demo } from '../src/server/db/seed.ts'
-import { startTestApp, type TestApp } from '../tests/helpers/app.ts'
-import { measureApi, type Phase } from './api.ts'
-import { type LandingResult, measureLanding, throttle, type VariantKey } from './landing.ts'
-import { BUDGET_BYTES, measureWeight, type WeightResult } from './weight.ts'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { openDatabase } from '../src/server/db/index.ts'
+import { type BenchContext, type EngineContext, newSessionSecret, userPool } from './context.ts'
+import { ENGINE_SECTIONS, type Options, parseOptions, SERVER_SECTIONS, UsageError } from './options.ts'
+import { killChildren, startKaquan } from './procs.ts'
+import { type SectionResult, summaryTable } from './report.ts'
+import { createScratch, type Engine } from './scratch.ts'
+import { claimsSection } from './sections/claims.ts'
+import { flashSection } from './sections/flash.ts'
+import { type Hello, helloSection } from './sections/hello.ts'
+import { paintSection } from './sections/paint.ts'
+import { type Raw, rawSection } from './sections/raw.ts'
+import { readsSection } from './sections/reads.ts'
+import { redeemSection } from './sections/redeem.ts'
+import { startupSection } from './sections/startup.ts'
+import { weightSection } from './sections/weight.ts'
 
-const RUNS = Number(process.env.BENCH_RUNS ?? 5)
-const API = { concurrency: 20, warmupMs: 500, durationMs: 3_000 }
-const SSR_GOAL = 1.5
-const WATCHDOG_MS = 240_000
-
+const WATCHDOG_MS = 420_000
 const log = (s: string) => process.stderr.write(`${s}\n`)
-const kb = (bytes: number) => (bytes / 1024).toFixed(1)
-const ms = (x: number) => String(Math.round(x))
-const ratio = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '—')
 
-/** A plain-text table: first column left-aligned, the rest right-aligned. */
-function table(head: string[], rows: string[][], indent = '  '): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map(r => (r[i] ?? '').length)))
-  const line = (r: string[]) =>
-    indent +
-    r
-      .map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!)))
-      .join('   ')
-      .trimEnd()
-  return [line(head), indent + widths.map(w => '-'.repeat(w)).join('   '), ...rows.map(line)].join('\n')
+/** Run on any way out: stop our children, drop scratch databases, remove temp files. */
+const cleanups: (() => Promise<void>)[] = []
+async function cleanUp(): Promise<void> {
+  killChildren()
+  for (const c of cleanups.splice(0).reverse()) await c().catch(() => {})
 }
 
-function landingSection(l: LandingResult): { text: string; ratios: Record<VariantKey, number> } {
-  const base = l.variants.static.median.paint
-  const ratios = {
-    static: 1,
-    ssr: l.variants.ssr.median.paint / base,
-    csr: l.variants.csr.median.paint / base,
-    direct: l.variants.direct.median.paint / base,
-  }
-  const rows = (['static', 'ssr', 'csr', 'direct'] as const).map(k => {
-    const v = l.variants[k]
-    const paints = v.samples.map(s => s.paint)
-    const goal =
-      k === 'static'
-        ? 'baseline'
-        : k === 'ssr'
-          ? `<= ${SSR_GOAL.toFixed(2)} ${ratios.ssr <= SSR_GOAL ? 'met' : 'NOT met'}`
-          : k === 'direct'
-            ? 'check: ~ b'
-            : ''
-    return [
-      v.label,
-      ms(v.median.paint),
-      `${ms(Math.min(...paints))}-${ms(Math.max(...paints))}`,
-      ms(v.median.fcp),
-      ms(v.median.title),
-      ratio(ratios[k]),
-      goal,
-    ]
+async function withEngine(ctx: BenchContext, engine: Engine, body: (e: EngineContext) => Promise<void>): Promise<void> {
+  log(`bench: ${engine}: scratch database and Kaquan server process`)
+  const scratch = await createScratch(engine)
+  cleanups.push(scratch.drop)
+  const sessionSecret = newSessionSecret()
+  const server = await startKaquan({
+    databaseUrl: scratch.url,
+    sessionSecret,
+    logFile: join(ctx.tmpDir, `kaquan-${engine}.log`),
   })
-  const text = [
-    `1. LANDING PAINT  /o/${demo.offers.cash}, iPhone WeChat UA, 375x740`,
-    `   throttled: ${throttle.latency} ms latency, 1.6 Mbps down / 750 kbps up, CPU x${throttle.cpuRate} slower, cache disabled;`,
-    `   paint = later of first-contentful-paint and the title in the DOM with a box; median of ${RUNS} fresh pages each;`,
-    "   a, b, c come from one loopback front server (a and c built from b's response; everything else passed through)",
-    table(['variant', 'paint ms', 'min-max', 'FCP ms', 'title ms', 'ratio to a', 'goal'], rows),
-    `   HTML bytes: SSR ${l.htmlBytes.ssr}, static ${l.htmlBytes.static}, client-rendered shell ${l.htmlBytes.csr}`,
-  ].join('\n')
-  return { text, ratios }
+  const { db, close } = openDatabase(scratch.url)
+  try {
+    await body({ ...ctx, engine, scratch, server, db, sessionSecret, users: userPool(db, sessionSecret, log) })
+  } catch (err) {
+    const tail = server.output().split('\n').slice(-15).join('\n')
+    log(`bench: ${engine}: the server's last log lines:\n${tail}`)
+    throw err
+  } finally {
+    await server.stop()
+    await close()
+  }
+  await scratch.drop()
+  cleanups.splice(cleanups.indexOf(scratch.drop), 1)
 }
 
-function weightSection(w: WeightResult, observed: string[]): string {
-  const rows = w.files.map(f => [f.path, f.how, kb(f.raw), kb(f.gzip)])
-  rows.push(['total eager JS+CSS', '', kb(w.rawTotal), kb(w.gzipTotal)])
-  const eager = new Set(w.files.map(f => f.path))
-  const fetched = [...new Set(observed)]
-  const extra = fetched.filter(p => !eager.has(p))
-  const missing = w.files
-    .filter(f => !fetched.includes(f.path))
-    .map(f => `${f.path}${f.kind === 'css' ? ' (inlined by the server)' : ''}`)
-  return [
-    '2. LANDING WEIGHT  dist/client/index.html: entry script, module preloads, static imports, stylesheets; gzip -9; 1 KB = 1024 B',
-    table(['file', 'loaded as', 'raw KB', 'gzip KB'], rows),
-    `   budget ${kb(BUDGET_BYTES)} KB gzip -> ratio ${ratio(w.gzipTotal / BUDGET_BYTES)}`,
-    `   lazy chunks (not counted): ${w.lazy.length ? w.lazy.join(', ') : 'none'}`,
-    `   the SSR landing in the browser requested ${fetched.length} script/style files; beyond the list above: ${extra.length ? extra.join(', ') : 'none'};`,
-    `   counted above but not requested: ${missing.length ? missing.join(', ') : 'none'}`,
-  ].join('\n')
-}
-
-function apiSection(phases: Phase[]): string {
-  const base = phases.find(p => p.key === 'healthz')!.rps
-  const rows = phases.map(p => [
-    p.label,
-    String(Math.round(p.rps)),
-    p.p50.toFixed(1),
-    p.p99.toFixed(1),
-    p.failed ? `${p.failed} ${JSON.stringify(p.statuses)}` : '0',
-    p.key === 'healthz' ? '1.00 (baseline)' : ratio(p.rps / base),
-  ])
-  return [
-    `3. API THROUGHPUT  closed loop, ${API.concurrency} concurrent keep-alive clients in a worker thread, ${API.warmupMs / 1000} s warm-up + ${API.durationMs / 1000} s per phase, 127.0.0.1`,
-    table(['endpoint', 'req/s', 'p50 ms', 'p99 ms', 'failed', 'ratio to healthz'], rows),
-  ].join('\n')
+async function measure(o: Options, ctx: BenchContext): Promise<SectionResult[]> {
+  const has = (s: Parameters<typeof o.sections.has>[0]) => o.sections.has(s)
+  const results: SectionResult[] = []
+  let hello: Hello | null = null
+  if (has('baseline')) {
+    log('bench: baseline (a), hello world, and the generator check')
+    const r = await helloSection(ctx)
+    results.push(r.result)
+    hello = r.hello
+  }
+  const engineWork = [...ENGINE_SECTIONS, ...SERVER_SECTIONS].some(has)
+  for (const [i, engine] of o.engines.entries()) {
+    if (!engineWork) break
+    await withEngine(ctx, engine, async e => {
+      if (i === 0 && has('paint')) {
+        log('bench: landing paint')
+        results.push(await paintSection(ctx, e.server.url, o.runs))
+      }
+      if (i === 0 && has('weight')) {
+        log('bench: landing weight')
+        results.push(await weightSection(ctx, e.server.url))
+      }
+      if (has('reads')) {
+        log(`bench: ${engine}: hot reads`)
+        results.push(await readsSection(e, hello!))
+      }
+      let raw: Raw | null = null
+      if (has('raw')) {
+        log(`bench: ${engine}: baseline (b), the raw claim transaction`)
+        const r = await rawSection(e)
+        results.push(r.result)
+        raw = r.raw
+      }
+      if (has('claims')) {
+        log(`bench: ${engine}: claims`)
+        results.push(await claimsSection(e, raw!))
+      }
+      if (has('flash')) {
+        log(`bench: ${engine}: flash sale`)
+        results.push(await flashSection(e))
+      }
+      if (has('redeem')) {
+        log(`bench: ${engine}: redemptions`)
+        results.push(await redeemSection(e))
+      }
+    })
+  }
+  if (has('startup')) {
+    log('bench: start-up check')
+    results.push(await startupSection(ctx))
+  }
+  return results
 }
 
 async function main(): Promise<void> {
+  let o: Options
+  try {
+    o = parseOptions(process.argv.slice(2))
+  } catch (err) {
+    if (err instanceof UsageError) {
+      log(`bench: ${err.message}`)
+      process.exit(2)
+    }
+    throw err
+  }
   const watchdog = setTimeout(() => {
     log(`bench: still running after ${WATCHDOG_MS / 1000} s; giving up.`)
-    process.exit(1)
+    void cleanUp().finally(() => process.exit(1))
   }, WATCHDOG_MS)
   watchdog.unref()
+  // Whatever happens, no server or generator outlives the bench (kill is synchronous, fit for 'exit').
+  process.once('exit', killChildren)
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => void cleanUp().finally(() => process.exit(130)))
+
   const started = performance.now()
-  const dist = resolve('dist')
+  const loadBefore = loadavg()
+  const tmpDir = mkdtempSync(join(tmpdir(), 'kaquan-bench-'))
+  cleanups.push(async () => rmSync(tmpDir, { recursive: true, force: true }))
+  const ctx: BenchContext = { tmpDir, log, phase: { warmupMs: o.warmupMs, durationMs: o.durationMs } }
+  const results = await measure(o, ctx)
+  const took = (performance.now() - started) / 1000
+  const loadAfter = loadavg()
 
-  log('bench: landing weight')
-  const weight = measureWeight(join(dist, 'client'))
-
-  let t: TestApp | null = null
-  let landing: LandingResult
-  let phases: Phase[]
-  try {
-    t = await startTestApp({ env: { DIST_DIR: dist } })
-    const offerRes = await fetch(`${t.url}/api/offers/${demo.offers.cash}`)
-    if (offerRes.status !== 200) throw new Error(`GET /api/offers/${demo.offers.cash} answered ${offerRes.status}`)
-    const title = ((await offerRes.json()) as { offer: { title: string } }).offer.title
-
-    log(`bench: landing paint (${RUNS} rounds of 4 variants, throttled)`)
-    landing = await measureLanding({ appUrl: t.url, offerId: demo.offers.cash, title, runs: RUNS, log })
-
-    log('bench: API throughput')
-    phases = await measureApi(t, demo.offers.cash, { ...API, log })
-  } finally {
-    await t?.close()
-  }
-
-  const l = landingSection(landing)
-  const w = weightSection(weight, landing.ssrAssets)
-  const a = apiSection(phases)
-  const health = phases.find(p => p.key === 'healthz')!.rps
-  const summary = table(
-    ['measurement', 'value', 'baseline', 'ratio', 'goal'],
-    [
-      [
-        'landing paint, SSR (b/a)',
-        `${ms(landing.variants.ssr.median.paint)} ms`,
-        `${ms(landing.variants.static.median.paint)} ms static`,
-        ratio(l.ratios.ssr),
-        `<= ${SSR_GOAL.toFixed(2)} ${l.ratios.ssr <= SSR_GOAL ? 'met' : 'NOT met'}`,
-      ],
-      [
-        'landing paint, client-rendered (c/a)',
-        `${ms(landing.variants.csr.median.paint)} ms`,
-        `${ms(landing.variants.static.median.paint)} ms static`,
-        ratio(l.ratios.csr),
-        '',
-      ],
-      [
-        'landing weight, gzip JS+CSS',
-        `${kb(weight.gzipTotal)} KB`,
-        `${kb(BUDGET_BYTES)} KB budget`,
-        ratio(weight.gzipTotal / BUDGET_BYTES),
-        `<= 1.00 ${weight.gzipTotal <= BUDGET_BYTES ? 'met' : 'NOT met'}`,
-      ],
-      ...phases
-        .filter(p => p.key !== 'healthz')
-        .map(p => [
-          `${p.label}`,
-          `${Math.round(p.rps)} req/s`,
-          `${Math.round(health)} req/s healthz`,
-          ratio(p.rps / health),
-          '',
-        ]),
-    ],
-  )
-  const notes: string[] = []
-  if (landing.pageErrors.length) notes.push(`page errors: ${[...new Set(landing.pageErrors)].join(' | ')}`)
-  if (landing.blocked.length) notes.push(`blocked off-machine requests: ${[...new Set(landing.blocked)].join(', ')}`)
-
-  const out = [
+  const machine = `node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? '?'})`
+  const load = (l: number[]) => l.map(x => x.toFixed(2)).join(' ')
+  const targets = results.flatMap(r => r.targets)
+  const text = [
     '',
-    `Kaquan bench  ${new Date().toISOString()}  node ${process.version}, ${landing.browserVersion}, ${cpus().length} CPUs`,
-    'Every ratio divides by a baseline measured in this same run.',
+    `Kaquan bench  ${new Date().toISOString()}  ${machine}`,
+    `load average before ${load(loadBefore)}, after ${load(loadAfter)} (other work on this machine moves the figures)`,
+    `timed phases: ${o.warmupMs / 1000} s warm-up + ${o.durationMs / 1000} s measured; every ratio divides by a baseline measured in this same run`,
     '',
-    l.text,
-    '',
-    w,
-    '',
-    a,
-    '',
+    ...results.flatMap(r => [r.text, '']),
     'SUMMARY',
-    summary,
-    ...(notes.length ? ['', ...notes.map(n => `note: ${n}`)] : []),
+    summaryTable(targets),
     '',
-    `bench took ${((performance.now() - started) / 1000).toFixed(0)} s`,
+    `bench took ${took.toFixed(0)} s`,
     '',
-  ]
-  process.stdout.write(out.join('\n'))
+  ].join('\n')
+  const json = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model.trim() ?? null,
+    loadAverage: { before: loadBefore, after: loadAfter },
+    phase: ctx.phase,
+    engines: o.engines,
+    sections: [...o.sections],
+    tookSeconds: took,
+    targets,
+    results: results.map(r => ({ name: r.name, engine: r.engine, data: r.data })),
+  }
+  process.stdout.write(text)
+  process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
+  const dir = new URL('./results/', import.meta.url).pathname
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(json, null, 2)}\n`)
   clearTimeout(watchdog)
+  await cleanUp()
 }
 
-main().catch((err: unknown) => {
+main().catch(async (err: unknown) => {
   log(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
+  await cleanUp()
   process.exitCode = 1
 })

@@ -8,8 +8,6 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { gzipSync } from 'node:zlib'
 
-export const BUDGET_BYTES = 60 * 1024
-
 export interface WeightFile {
   path: string
   kind: 'js' | 'css'
@@ -42,6 +40,12 @@ export function lazyImports(js: string, dir: string): string[] {
   return out
 }
 
+/** A file's size raw and after gzip -9. */
+export function weigh(file: string): { raw: number; gzip: number } {
+  const buf = readFileSync(file)
+  return { raw: buf.length, gzip: gzipSync(buf, { level: 9 }).length }
+}
+
 export function measureWeight(clientDir: string): WeightResult {
   const index = readFileSync(join(clientDir, 'index.html'), 'utf8')
   const files: WeightFile[] = []
@@ -54,8 +58,7 @@ export function measureWeight(clientDir: string): WeightResult {
     const file = join(clientDir, rel)
     if (!existsSync(file))
       throw new Error(`${how} ${urlPath} is referenced by index.html but missing from ${clientDir}`)
-    const buf = readFileSync(file)
-    files.push({ path: `/${rel}`, kind, how, raw: buf.length, gzip: gzipSync(buf, { level: 9 }).length })
+    files.push({ path: `/${rel}`, kind, how, ...weigh(file) })
   }
   /** Chunks the eager JS imports statically load with it, preloaded or not. */
   const follow = () => {
