@@ -8,6 +8,16 @@ export const pagePaths = {
   myCoupons: '/me/coupons',
   myCoupon: '/me/coupons/:couponId',
   clerk: '/clerk',
+  // The console: the app shell, never server-rendered. One merchant's pages go up to three levels
+  // under /console/m/:mid (…/offers, …/offers/:itemId, …/offers/:itemId/edit): explicit paths,
+  // because vue-router's repeatable params and Fastify's wildcards share no syntax.
+  console: '/console',
+  consoleLogin: '/console/login',
+  consoleScan: '/console/scan',
+  consoleMerchant: '/console/m/:mid',
+  consoleSection: '/console/m/:mid/:section',
+  consoleItem: '/console/m/:mid/:section/:itemId',
+  consoleItemView: '/console/m/:mid/:section/:itemId/:view',
 } as const
 
 /** Where to send a browser to log in through WeChat and come back to `returnPath`. */
