@@ -7,7 +7,7 @@ import type { AuditEntryDto } from '../../shared/api/console.ts'
 import { isoOf } from '../../shared/time.ts'
 import type { Db } from '../db/index.ts'
 import type { AuditLogTable } from '../db/schema.ts'
-import { newId } from '../random.ts'
+import { randomToken } from '../random.ts'
 import { personName } from './members.ts'
 
 export type Change = AuditEntryDto['changes'][number]
@@ -19,6 +19,18 @@ export interface AuditInput {
   action: string
   target: { type: AuditLogTable['target_type']; id: string; label: string }
   changes: Change[]
+}
+
+let lastMs = 0
+
+/**
+ * Entry ids sort in the order entries were written: the app clock counts whole seconds, and a save
+ * and its follow-up often share one. Fixed-width digits of the wall clock in milliseconds (strictly
+ * increasing in this process), then a random tail that only breaks ties between processes.
+ */
+function entryId(): string {
+  lastMs = Math.max(Date.now(), lastMs + 1)
+  return `${String(lastMs).padStart(15, '0')}${randomToken(8)}`
 }
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
@@ -34,7 +46,7 @@ export async function recordAudit(trx: Db, e: AuditInput, now: number): Promise<
   await trx
     .insertInto('audit_log')
     .values({
-      id: newId(),
+      id: entryId(),
       merchant_id: e.merchantId,
       actor_id: e.actorId,
       action: e.action,
@@ -67,7 +79,7 @@ export async function listAudit(
       .where('merchant_id', '=', merchantId)
       .executeTakeFirst()
     if (!cursor) return { entries: [], next: null }
-    // Entries of one second are ordered by id: the pair is a total order, so no page repeats or skips one.
+    // Entries of one second are ordered by id (entryId): the pair is a total order, so no page repeats or skips one.
     q = q.where(eb =>
       eb.or([
         eb('audit_log.created_at', '<', cursor.created_at),
