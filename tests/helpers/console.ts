@@ -36,7 +36,7 @@ export async function openWithWeChat(phone: Phone, link: string): Promise<Hop> {
 }
 
 /** A phone handed to a sandbox persona, then logged in to the site as them. */
-export async function personaPhone(t: TestApp, openid: string, userAgent?: string): Promise<Phone> {
+export async function personaPhone(t: Pick<TestApp, 'url'>, openid: string, userAgent?: string): Promise<Phone> {
   const phone = new Phone(t.url, userAgent)
   await phone.request('POST', '/__wx/personas/switch', { form: { openid, return: '/' } })
   await phone.login('/console')
@@ -44,7 +44,7 @@ export async function personaPhone(t: TestApp, openid: string, userAgent?: strin
 }
 
 /** The demo café's owner, 老王, signed in. */
-export function consolePhone(t: TestApp, userAgent?: string): Promise<Phone> {
+export function consolePhone(t: Pick<TestApp, 'url'>, userAgent?: string): Promise<Phone> {
   return personaPhone(t, DEMO_OWNER.openid, userAgent)
 }
 

@@ -135,7 +135,9 @@ describe('the audit log', () => {
     const seen: string[] = []
     let before: string | null = null
     do {
-      const page = (await o.get(`/api/console/merchants/${id}/audit?limit=3${before ? `&before=${before}` : ''}`)).json
+      const page: { entries: { id: string }[]; next: string | null } = (
+        await o.get(`/api/console/merchants/${id}/audit?limit=3${before ? `&before=${before}` : ''}`)
+      ).json
       seen.push(...page.entries.map((e: { id: string }) => e.id))
       before = page.next
     } while (before)
