@@ -8,7 +8,7 @@ import type { Attribution } from '../../shared/api/common.ts'
 import type { CouponDto } from '../../shared/api/coupons.ts'
 import type { OfferStatus } from '../../shared/api/offers.ts'
 import { makeCode } from '../../shared/code.ts'
-import { couponStatus, couponWindow, offerPhase } from '../../shared/validity.ts'
+import { couponStatus, couponWindow, type OfferPhase, offerPhase } from '../../shared/validity.ts'
 import { knownChannel } from '../analytics/channels.ts'
 import { recordEvent } from '../analytics/events.ts'
 import type { Db } from '../db/index.ts'
@@ -69,14 +69,14 @@ export async function claimCoupon(
       .where('ends_at', '>', now)
       .executeTakeFirst()
     if (Number(took.numUpdatedRows) === 0) {
-      // Why not: read after the refusal, so a status changed since the first read is the one explained.
+      // Read again after the refusal: a pause that committed since the first read is what to explain.
       const { status } = await trx
         .selectFrom('offers')
         .select('status')
         .where('id', '=', offer.id)
         .executeTakeFirstOrThrow()
-      if (offerPhase({ startsAt: offer.starts_at, endsAt: offer.ends_at, status }, now) !== 'live')
-        throw new AppError('offer_not_live', notLiveMessage(status, now < offer.starts_at))
+      const phase = offerPhase({ startsAt: offer.starts_at, endsAt: offer.ends_at, status }, now)
+      if (phase !== 'live') throw new AppError('offer_not_live', notLiveMessage(phase, status))
       throw new AppError('sold_out', '已抢光')
     }
 
@@ -143,10 +143,10 @@ export async function claimCoupon(
   })
 }
 
-function notLiveMessage(status: OfferStatus, early: boolean): string {
-  if (status === 'paused') return '活动已暂停'
-  if (status === 'draft' || (status === 'live' && early)) return '活动尚未开始'
-  return '活动已结束'
+function notLiveMessage(phase: Exclude<OfferPhase, 'live'>, status: OfferStatus): string {
+  if (phase === 'paused') return '活动已暂停'
+  // A draft reads as ended to consumers (offerPhase), but to whoever holds its link it hasn't begun.
+  return phase === 'upcoming' || status === 'draft' ? '活动尚未开始' : '活动已结束'
 }
 
 export async function couponDtos(db: Db, rows: CouponsTable[], userId: string, now: number): Promise<CouponDto[]> {
