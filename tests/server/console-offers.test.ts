@@ -294,6 +294,29 @@ describe('once coupons were issued', () => {
     expect(title.json.offer).toMatchObject({ title: '改个名字', perUserLimit: 2, valueFen: 500, stockTotal: 100 })
   })
 
+  it('takes back the same values spelled differently (China time, stores in another order) as no change', async () => {
+    const o = await create({
+      status: 'live',
+      allStores: false,
+      storeIds: ['nanjingxilu', 'jingansi'],
+      validity: { type: 'fixed', from: isoOf(t.clock.now()), to: isoOf(t.clock.now() + 40 * DAY) },
+    })
+    expect((await claim(o.id)).res.status).toBe(201)
+    const china = (iso: string) => `${new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`
+    const v = o.validity as { from: string; to: string }
+    const res = await patch(o.id, o.version, {
+      validity: { type: 'fixed', from: china(v.from), to: china(v.to) },
+      startsAt: china(o.startsAt as string),
+      storeIds: ['jingansi', 'nanjingxilu', 'jingansi'],
+    })
+    expect(res.status).toBe(200)
+    expect(res.json.offer).toMatchObject({
+      version: o.version,
+      validity: o.validity,
+      storeIds: ['jingansi', 'nanjingxilu'],
+    })
+  })
+
   it('lets stockTotal change in an edit while nothing was issued, stockLeft with it', async () => {
     const o = await create({ status: 'draft' })
     const res = await patch(o.id, o.version, { stockTotal: 40, kind: 'discount', discountPercent: 85, valueFen: 0 })
@@ -303,9 +326,11 @@ describe('once coupons were issued', () => {
   it('limits an offer to chosen stores of the merchant', async () => {
     const o = await create({ status: 'live', allStores: false, storeIds: ['jingansi'] })
     expect(o.storeIds).toEqual(['jingansi'])
+    const rules = await patch(o.id, o.version, { rules: ['第一行\n第二行', '另一条'] })
+    expect(rules.json.offer.rules).toEqual(['第一行 第二行', '另一条'])
     const detail = await new Phone(t.url).get(`/api/offers/${o.id}`)
     expect(detail.json.offer.stores.map((s: { id: string }) => s.id)).toEqual(['jingansi'])
-    const all = await patch(o.id, o.version, { allStores: true })
+    const all = await patch(o.id, rules.json.offer.version, { allStores: true })
     expect(all.json.offer).toMatchObject({ allStores: true, storeIds: [] })
   })
 })

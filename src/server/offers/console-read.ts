@@ -34,7 +34,24 @@ export function inputOf(o: OfferRow, storeIds: string[]): OfferInput {
   }
 }
 
-/** The editor's shape as columns (stock_left and the lifecycle columns are the writer's to decide). */
+/**
+ * One spelling per value, so comparing two shapes compares what they mean: times as the API writes
+ * them (the same moment in +08:00 is no change), rules on one line each (they are stored one per
+ * line), a store list only when the offer is limited to one, each store once, in order.
+ */
+export function canonical(i: OfferInput): OfferInput {
+  const time = (iso: string) => isoOf(epochOf(iso))
+  return {
+    ...i,
+    rules: i.rules.map(r => r.replace(/\s*[\r\n]+\s*/g, ' ')),
+    startsAt: time(i.startsAt),
+    endsAt: time(i.endsAt),
+    validity: validityToDto(validityFromDto(i.validity)),
+    storeIds: i.allStores ? [] : [...new Set(i.storeIds)].sort(),
+  }
+}
+
+/** The editor's shape (canonical) as columns; stock_left and the lifecycle columns are the writer's to decide. */
 export function columnsOf(
   i: OfferInput,
 ): Omit<OffersTable, 'id' | 'merchant_id' | 'stock_left' | 'image_url' | 'created_at'> {
@@ -47,8 +64,7 @@ export function columnsOf(
     discount_percent: i.discountPercent,
     gift_name: i.giftName,
     description: i.description,
-    // Rules are stored one per line, so a line break inside a rule would split it in two.
-    rules: i.rules.map(r => r.replace(/\s*[\r\n]+\s*/g, ' ')).join('\n'),
+    rules: i.rules.join('\n'),
     stock_total: i.stockTotal,
     per_user_limit: i.perUserLimit,
     starts_at: epochOf(i.startsAt),

@@ -22,7 +22,7 @@ import { AppError } from '../http/errors.ts'
 import { diff, recordAudit } from '../merchants/audit.ts'
 import { newId } from '../random.ts'
 import { checkStores, checkWalletStock, mergedOffer } from './console-checks.ts'
-import { columnsOf, getConsoleOffer, inputOf, offerRowOf, storeIdsOf } from './console-read.ts'
+import { canonical, columnsOf, getConsoleOffer, inputOf, offerRowOf, storeIdsOf } from './console-read.ts'
 
 const MAX_STOCK = 10_000_000
 const frozen: readonly string[] = [...lockedOnceIssued, 'stockTotal']
@@ -40,12 +40,11 @@ const statusLabel: Record<OfferStatus, string> = { draft: '草稿', live: '进�
 
 async function linkStores(trx: Db, offerId: string, o: OfferInput): Promise<void> {
   await trx.deleteFrom('offer_stores').where('offer_id', '=', offerId).execute()
-  // An offer for every store needs no list; a list kept beside it would only contradict it later.
-  const ids = o.allStores ? [] : [...new Set(o.storeIds)]
-  if (ids.length)
+  // Canonical input: no list for an offer valid in every store, which would only contradict it later.
+  if (o.storeIds.length)
     await trx
       .insertInto('offer_stores')
-      .values(ids.map(store_id => ({ offer_id: offerId, store_id })))
+      .values(o.storeIds.map(store_id => ({ offer_id: offerId, store_id })))
       .execute()
 }
 
@@ -55,11 +54,9 @@ const audit = (who: Who, id: string, title: string) => ({
   target: { type: 'offer' as const, id, label: title },
 })
 
-const editable = (o: OfferInput) => ({ ...o, storeIds: o.allStores ? [] : [...new Set(o.storeIds)] })
-
 export async function createOffer(deps: Deps, who: Who, input: OfferInput, now: number): Promise<ConsoleOfferDto> {
   refuseMove('draft', input.status)
-  const o = editable(input)
+  const o = canonical(input)
   await checkStores(deps.db, who.merchantId, o)
   const id = newId()
   await checkWalletStock(deps, id, o, Object.keys(o))
@@ -96,8 +93,8 @@ export async function updateOffer(
 ): Promise<ConsoleOfferDto> {
   const row = await offerRowOf(deps.db, who.merchantId, who.offerId)
   if (row.version !== who.version) throw conflict(row)
-  const before = editable(inputOf(row, (await storeIdsOf(deps.db, [row.id])).get(row.id) ?? []))
-  const after = editable(mergedOffer(before, who.patch))
+  const before = canonical(inputOf(row, (await storeIdsOf(deps.db, [row.id])).get(row.id) ?? []))
+  const after = canonical(mergedOffer(before, who.patch))
   const changed = (Object.keys(after) as (keyof OfferInput)[]).filter(
     f => JSON.stringify(before[f]) !== JSON.stringify(after[f]),
   )
