@@ -192,6 +192,24 @@ describe('scan-to-log-in', () => {
     expect((await owner.post(`${tickets}/scan`, { token })).json.ticket.status).toBe('scanned')
   })
 
+  it.each([
+    [DESKTOP_UA, '电脑浏览器 · Chrome · Windows'],
+    [
+      'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15',
+      '电脑浏览器 · Safari · macOS',
+    ],
+    [
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0',
+      '电脑浏览器 · Edge · Windows',
+    ],
+    ['Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0', '电脑浏览器 · Firefox · Linux'],
+    ['curl/8.0', '电脑浏览器'],
+  ])('describes the desktop to the phone: %s', async (userAgent, browser) => {
+    const res = await fetch(`${t.url}${tickets}`, { method: 'POST', headers: { 'user-agent': userAgent } })
+    const token = new URL(((await res.json()) as any).ticket.qrUrl).searchParams.get('t')!
+    expect((await owner.post(`${tickets}/scan`, { token })).json.browser).toBe(browser)
+  })
+
   it('limits how many tickets one address makes per minute', async () => {
     const statuses: number[] = []
     for (let i = 0; i < 125; i++) statuses.push((await fetch(`${t.url}${tickets}`, { method: 'POST' })).status)
