@@ -12,6 +12,7 @@ import {
   memberJoinQuery,
   memberParams,
   memberPatchBody,
+  type MemberResponse,
   type MembersResponse,
   merchantParams,
 } from '../../shared/api/console.ts'
@@ -75,7 +76,8 @@ export function merchantRoutes(app: FastifyInstance, deps: Deps): void {
     const { mid, memberId } = parse(memberParams, request.params, 'params')
     const { user } = await requireMember(deps, request, mid, { owner: true })
     const { role } = parse(memberPatchBody, request.body, 'body')
-    return { member: await changeMemberRole(db, { merchantId: mid, memberId, actorId: user.id, role }, clock.now()) }
+    const member = await changeMemberRole(db, { merchantId: mid, memberId, actorId: user.id, role }, clock.now())
+    return { member } satisfies MemberResponse
   })
 
   app.delete(`${base}/members/:memberId`, async (request, reply) => {
