@@ -11,6 +11,7 @@ import type { LoginTicketStatus } from '../../shared/api/console.ts'
 import type { Db } from '../db/index.ts'
 import type { LoginTicketsTable, StoredTicketStatus } from '../db/schema.ts'
 import { newId, randomToken } from '../random.ts'
+import type { UserRow } from './users.ts'
 
 export const TICKET_TTL = 2 * 60
 export const TICKET_COOKIE = 'kq_scan'
@@ -64,18 +65,20 @@ export async function ticketOfDesktop(db: Db, id: string, binding: string | unde
 }
 
 /**
- * Uses a confirmed ticket up: true only for the one call whose update moved it to `used`, so two
- * polls racing after the confirm log the desktop in once.
+ * Uses a confirmed ticket up: the person who confirmed it, only for the one call whose update moved
+ * it to `used`, so two polls racing after the confirm log the desktop in once; null otherwise.
  */
-export async function useTicket(db: Db, id: string, now: number): Promise<boolean> {
+export async function useTicket(db: Db, t: TicketRow, now: number): Promise<UserRow | null> {
+  if (!t.user_id) return null
   const r = await db
     .updateTable('login_tickets')
     .set({ status: 'used', updated_at: now })
-    .where('id', '=', id)
+    .where('id', '=', t.id)
     .where('status', '=', 'confirmed')
     .where('expires_at', '>', now)
     .executeTakeFirst()
-  return Number(r.numUpdatedRows) === 1
+  if (Number(r.numUpdatedRows) !== 1) return null
+  return db.selectFrom('users').selectAll().where('id', '=', t.user_id).executeTakeFirstOrThrow()
 }
 
 export async function ticketByToken(db: Db, token: string): Promise<TicketRow | null> {

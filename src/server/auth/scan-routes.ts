@@ -91,8 +91,8 @@ export function scanLoginRoutes(app: FastifyInstance, deps: Deps): void {
     // Another browser polling with the id learns nothing, not even that the ticket exists.
     if (!t) throw notFound('login ticket')
     const now = clock.now()
-    if (ticketStatus(t, now) === 'confirmed' && t.user_id && (await useTicket(db, t.id, now))) {
-      const user = await db.selectFrom('users').selectAll().where('id', '=', t.user_id).executeTakeFirstOrThrow()
+    const user = ticketStatus(t, now) === 'confirmed' ? await useTicket(db, t, now) : null
+    if (user) {
       setSessionCookie(deps, reply, user)
       clearBinding(reply)
       return { ticket: view(t, 'used') } satisfies LoginTicketStatusResponse

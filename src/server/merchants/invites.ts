@@ -40,6 +40,28 @@ export async function createMemberInvite(
   return { token, expiresAt: now + MEMBER_INVITE_TTL }
 }
 
+/** An owner's invite for a new manager, with its audit entry, in one transaction. */
+export async function inviteManager(db: Db, who: { merchantId: string; actorId: string }, now: number) {
+  return db.transaction().execute(async trx => {
+    const made = await createMemberInvite(
+      trx,
+      { merchantId: who.merchantId, role: 'manager', createdBy: who.actorId },
+      now,
+    )
+    await recordAudit(
+      trx,
+      {
+        ...who,
+        action: 'member.invite',
+        target: { type: 'member', id: 'invite', label: '店长邀请' },
+        changes: [{ field: 'role', before: null, after: 'manager' }],
+      },
+      now,
+    )
+    return made
+  })
+}
+
 export type JoinOutcome =
   | { ok: true; merchantId: string; role: MemberRole }
   | { ok: false; reason: 'unknown' | 'used' | 'expired' }

@@ -21,9 +21,9 @@ import { requireUser, sessionUser, userDto } from '../auth/users.ts'
 import type { Deps } from '../deps.ts'
 import { parse } from '../http/errors.ts'
 import { messagePage } from '../http/page.ts'
-import { listAudit, recordAudit } from './audit.ts'
+import { listAudit } from './audit.ts'
 import { requireMember } from './guard.ts'
-import { acceptMemberInvite, createMemberInvite, memberInviteUrl } from './invites.ts'
+import { acceptMemberInvite, inviteManager, memberInviteUrl } from './invites.ts'
 import { changeMemberRole, removeMember } from './member-changes.ts'
 import { listMembers, membershipsOf } from './members.ts'
 
@@ -43,23 +43,8 @@ export function merchantRoutes(app: FastifyInstance, deps: Deps): void {
   app.post(`${base}/invites`, async (request, reply) => {
     const { mid } = parse(merchantParams, request.params, 'params')
     const { user } = await requireMember(deps, request, mid, { owner: true })
-    const { role } = parse(memberInviteBody, request.body, 'body')
-    const now = clock.now()
-    const invite = await db.transaction().execute(async trx => {
-      const made = await createMemberInvite(trx, { merchantId: mid, role, createdBy: user.id }, now)
-      await recordAudit(
-        trx,
-        {
-          merchantId: mid,
-          actorId: user.id,
-          action: 'member.invite',
-          target: { type: 'member', id: 'invite', label: '店长邀请' },
-          changes: [{ field: 'role', before: null, after: role }],
-        },
-        now,
-      )
-      return made
-    })
+    parse(memberInviteBody, request.body, 'body')
+    const invite = await inviteManager(db, { merchantId: mid, actorId: user.id }, clock.now())
     return reply.status(201).send({
       url: memberInviteUrl(config.publicUrl, invite.token),
       expiresAt: isoOf(invite.expiresAt),
