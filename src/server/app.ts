@@ -6,6 +6,7 @@ import { sql } from 'kysely'
 import { sweepViewMarksEvery, VIEWS_PER_MINUTE } from './analytics/views.ts'
 import { SessionRevocations } from './auth/revocations.ts'
 import { authRoutes, LOGIN_STARTS_PER_MINUTE } from './auth/routes.ts'
+import { scanLoginRoutes } from './auth/scan-routes.ts'
 import { type Clock, systemClock } from './clock.ts'
 import type { Config } from './config.ts'
 import { couponRoutes } from './coupons/routes.ts'
@@ -17,9 +18,15 @@ import { loggerOptions } from './http/log.ts'
 import { WindowLimiter } from './limits/memory.ts'
 import { messagePage } from './http/page.ts'
 import { registerSecurityHeaders } from './http/security.ts'
+import { adminMerchantRoutes } from './merchants/admin-routes.ts'
+import { requireJsonWrites } from './merchants/guard.ts'
+import { merchantRoutes } from './merchants/routes.ts'
+import { consoleOfferRoutes } from './offers/console-routes.ts'
 import { offerRoutes } from './offers/routes.ts'
 import { sandboxRoutes } from './sandbox/routes.ts'
 import { siteRoutes } from './site/routes.ts'
+import { consoleStoreRoutes } from './stores/console-routes.ts'
+import { consoleClerkRoutes } from './clerks/console-routes.ts'
 import { clerkRoutes } from './clerks/routes.ts'
 import { Outbox } from './redemption/outbox.ts'
 import { redemptionPushHandlers } from './redemption/push.ts'
@@ -105,6 +112,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   registerErrorHandling(app)
   registerSecurityHeaders(app, opts.config)
   refuseNul(app)
+  requireJsonWrites(app)
 
   app.get('/healthz', async () => {
     await sql`select 1`.execute(deps.db)
@@ -116,6 +124,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   walletRoutes(app, deps)
   clerkRoutes(app, deps)
   redemptionRoutes(app, deps)
+  adminMerchantRoutes(app, deps)
+  merchantRoutes(app, deps)
+  scanLoginRoutes(app, deps)
+  consoleOfferRoutes(app, deps)
+  consoleStoreRoutes(app, deps)
+  consoleClerkRoutes(app, deps)
   wechatRoutes(app, deps, { ...walletPushHandlers, ...redemptionPushHandlers, ...opts.pushHandlers })
   wxPayRoutes(app, deps, walletNotifyHandlers)
   if (opts.config.sandbox) sandboxRoutes(app, deps)

@@ -5,10 +5,10 @@ import { systemClock } from './clock.ts'
 import { type Config, ConfigError, loadConfig } from './config.ts'
 import { type OpenDatabase, openDatabase } from './db/index.ts'
 import { migrateToLatest } from './db/migrate.ts'
-import { demo, seedDemo, seedIsNeeded } from './db/seed.ts'
+import { demo, seedDemo, seedDemoOwner, seedIsNeeded } from './db/seed.ts'
 import { migrateSandbox } from './sandbox/migrate.ts'
 import { withSandboxSecrets } from './sandbox/secrets.ts'
-import { createSandboxCard, createSandboxStock } from './sandbox/seed.ts'
+import { createSandboxCard, createSandboxOwner, createSandboxStock } from './sandbox/seed.ts'
 import { Credentials } from './wechat/credentials.ts'
 import { checkCredentials } from './wechat/diagnose.ts'
 import { WxPayClient } from './wechatpay/client.ts'
@@ -43,6 +43,9 @@ async function main() {
     const wxStockId = config.sandbox ? await createSandboxStock(db, config, systemClock.now()) : null
     await seedDemo(db, systemClock.now(), { wxCardId, wxStockId })
   }
+  // The demo café's owner is a sandbox persona, so the console can be tried with the sandbox's WeChat.
+  if (config.sandbox && config.seedDemo)
+    await seedDemoOwner(db, await createSandboxOwner(db, systemClock.now()), systemClock.now())
 
   const app = await buildApp({
     config,
@@ -64,6 +67,10 @@ async function main() {
       `  Store QR code link:              ${u}/s/${demo.stores.nanjing}?ch=qr`,
     )
   }
+  // In the sandbox the login page's 用沙箱微信扫码 signs in as the demo café's owner, 老王.
+  lines.push(
+    `  Merchant console:                ${u}/console/login${config.sandbox && config.seedDemo ? '  (用沙箱微信扫码 → 老王（店长）, the demo café’s owner)' : ''}`,
+  )
   if (config.sandboxPublic)
     lines.push(
       '',

@@ -11,6 +11,8 @@ export const pagePaths = {
   console: '/console',
   consoleLogin: '/console/login',
   consoleScan: '/console/scan',
+  /** A merchant's console; the app goes on to its first section. */
+  consoleMerchant: '/console/m/:mid',
   consoleOffers: '/console/m/:mid/offers',
   consoleOfferNew: '/console/m/:mid/offers/new',
   consoleOffer: '/console/m/:mid/offers/:offerId',

@@ -14,7 +14,25 @@ export interface Example {
   /** Sent as a form (the sandbox's screens) rather than JSON. */
   form?: boolean
   /** Whose cookie or token it needs. */
-  as?: 'consumer' | 'clerk' | 'admin'
+  as?: 'consumer' | 'clerk' | 'owner' | 'admin'
+}
+
+/** A whole console offer, as the editor posts it. */
+function consoleOffer(now: number) {
+  const iso = (t: number) => new Date(t * 1000).toISOString()
+  return {
+    title: '模糊测试券',
+    kind: 'cash',
+    valueFen: 500,
+    thresholdFen: 3000,
+    stockTotal: 100,
+    perUserLimit: 1,
+    startsAt: iso(now),
+    endsAt: iso(now + 86_400),
+    validity: { type: 'relative', days: 7 },
+    allStores: false,
+    storeIds: ['nanjingxilu'],
+  }
 }
 
 export function examples(r: Rng, fx: Fixtures, now: number): Record<string, Example[]> {
@@ -34,6 +52,18 @@ export function examples(r: Rng, fx: Fixtures, now: number): Record<string, Exam
     '/api/clerk/redemptions': [{ query: { store: r.pick(fx.stores) }, as: 'clerk' }],
     '/api/jssdk/config': [{ body: { url: `${fx.publicUrl}/o/latte-10off?ch=share` } }],
     '/api/admin/stores/:storeId/clerk-invites': [{ body: { ttlMinutes: 60 }, as: 'admin' }],
+    '/api/admin/merchants': [{ body: { name: '模糊测试商户' }, as: 'admin' }],
+    '/api/console/merchants/:mid/offers': [{ body: consoleOffer(now), as: 'owner' }],
+    '/api/console/merchants/:mid/offers/:id': [
+      { body: { title: '改名', validity: { type: 'relative', days: 3 }, status: 'paused' }, as: 'owner' },
+    ],
+    '/api/console/merchants/:mid/offers/:id/stock': [{ body: { add: 5 }, as: 'owner' }],
+    '/api/console/merchants/:mid/stores': [{ body: { name: '模糊店', address: '某路1号' }, as: 'owner' }],
+    '/api/console/merchants/:mid/stores/:sid': [{ body: { name: '改名店' }, as: 'owner' }],
+    '/api/console/merchants/:mid/stores/:sid/clerk-invites': [{ body: { ttlMinutes: 60 }, as: 'owner' }],
+    '/api/console/merchants/:mid/invites': [{ body: { role: 'manager' }, as: 'owner' }],
+    '/api/console/merchants/:mid/members/:memberId': [{ body: { role: 'manager' }, as: 'owner' }],
+    '/api/console/merchants/:mid/audit': [{ query: { limit: '5' }, as: 'owner' }],
     '/auth/wechat/login': [{ query: { scope: 'snsapi_userinfo', return: '/o/latte-10off' } }],
     '/auth/wechat/callback': [{ query: { code: r.token(32), state: r.pick(fx.states) } }],
     '/clerk/join': [{ query: { invite: r.pick(fx.invites) }, as: 'consumer' }],

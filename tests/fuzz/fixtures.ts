@@ -14,11 +14,12 @@ import { sealSession, SESSION_COOKIE } from '../../src/server/auth/session.ts'
 import { buildApp } from '../../src/server/app.ts'
 import { type Config, loadConfig } from '../../src/server/config.ts'
 import { withSandboxSecrets } from '../../src/server/sandbox/secrets.ts'
-import { demo, seedDemo } from '../../src/server/db/seed.ts'
-import { createSandboxCard, DEMO_CARD_ID } from '../../src/server/sandbox/seed.ts'
+import { demo, seedDemo, seedDemoOwner } from '../../src/server/db/seed.ts'
+import { createSandboxCard, createSandboxOwner, DEMO_CARD_ID } from '../../src/server/sandbox/seed.ts'
 import { SANDBOX_USER_COOKIE } from '../../src/server/sandbox/users.ts'
 import { freePort, testClock } from '../helpers/app.ts'
 import { clerkPhone, inviteUrl } from '../helpers/clerk.ts'
+import { consolePhone } from '../helpers/console.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
 import { newKey, Phone } from '../helpers/phone.ts'
 import { addToSandboxWallet } from '../helpers/wallet.ts'
@@ -51,6 +52,7 @@ export async function startFuzzApp(): Promise<FuzzApp> {
   const config = await withSandboxSecrets(loadConfig(env), database.db)
   const clock = testClock()
   await seedDemo(database.db, clock.now(), { wxCardId: await createSandboxCard(database.db, clock.now()) })
+  await seedDemoOwner(database.db, await createSandboxOwner(database.db, clock.now()), clock.now())
   const errors: ErrorLine[] = []
   const stream = new Writable({
     write(chunk, _enc, done) {
@@ -107,11 +109,13 @@ export interface Fixtures {
   cardExts: string[]
   openids: string[]
   clerkIds: string[]
+  /** The demo café's members (its owner). */
+  memberIds: string[]
   invites: string[]
   states: string[]
   accessToken: string
   assets: string[]
-  /** Session cookies: `live` are a consumer's and a clerk's; `session` adds dead and forged ones. */
+  /** Session cookies: `live` are a consumer's, a clerk's and the demo owner's; `session` adds dead and forged ones. */
   cookies: { live: string[]; session: string[]; sandboxUser: string[]; state: string[] }
 }
 
@@ -145,6 +149,10 @@ export async function makeFixtures(f: FuzzApp): Promise<Fixtures> {
     r.json(),
   )) as { clerks: { id: string }[] }
   const invite = new URL(await inviteUrl(f, demo.stores.jingan)).searchParams.get('invite')!
+  const owner = await consolePhone(f)
+  const members = (await owner.get(`/api/console/merchants/${demo.merchantId}/members`)).json.members as {
+    id: string
+  }[]
 
   const states: string[] = []
   for (let i = 0; i < 3; i++) {
@@ -190,12 +198,13 @@ export async function makeFixtures(f: FuzzApp): Promise<Fixtures> {
     cardExts: [cardExt, otherCardExt],
     openids: [me.openid],
     clerkIds: clerks.clerks.map(c => c.id),
+    memberIds: members.map(m => m.id),
     invites: [invite],
     states,
     accessToken,
     assets: readdirSync(`${f.config.distDir}/client/assets`).slice(0, 6),
     cookies: {
-      live: [sid, clerkSid],
+      live: [sid, clerkSid, owner.cookies.get(SESSION_COOKIE)!],
       session: [
         sid,
         clerkSid,

@@ -67,10 +67,10 @@ function generate(r: Rng, fx: Fixtures, route: RouteEntry, now: number, n: numbe
 }
 
 /** The live cookie or token an example needs, over whatever the random headers carried. */
-function impersonate(h: Record<string, string>, fx: Fixtures, as: 'consumer' | 'clerk' | 'admin'): void {
+function impersonate(h: Record<string, string>, fx: Fixtures, as: 'consumer' | 'clerk' | 'owner' | 'admin'): void {
   if (as === 'admin') h.authorization = `Bearer ${fx.adminToken}`
   else
-    h.cookie = `kq_sid=${as === 'consumer' ? fx.cookies.live[0] : fx.cookies.live[1]}; wxsb_user=${fx.cookies.sandboxUser[0]}`
+    h.cookie = `kq_sid=${fx.cookies.live[as === 'consumer' ? 0 : as === 'clerk' ? 1 : 2]}; wxsb_user=${fx.cookies.sandboxUser[0]}`
 }
 
 /** Why an answer fails the run, or null. */

@@ -7,9 +7,9 @@ import type { FastifyInstance } from 'fastify'
 import { buildApp } from '../../src/server/app.ts'
 import type { Clock } from '../../src/server/clock.ts'
 import { type Config, loadConfig } from '../../src/server/config.ts'
-import { seedDemo } from '../../src/server/db/seed.ts'
+import { seedDemo, seedDemoOwner } from '../../src/server/db/seed.ts'
 import { withSandboxSecrets } from '../../src/server/sandbox/secrets.ts'
-import { createSandboxCard, createSandboxStock } from '../../src/server/sandbox/seed.ts'
+import { createSandboxCard, createSandboxOwner, createSandboxStock } from '../../src/server/sandbox/seed.ts'
 import type { PushHandlers } from '../../src/server/wechat/routes.ts'
 import { createTestDatabase, type TestDatabase } from './db.ts'
 
@@ -66,11 +66,13 @@ export async function startTestApp(
   }
   const config = await withSandboxSecrets(loadConfig({ ...env, ...opts.env }), database.db)
   const clock = opts.clock ?? testClock()
-  if (opts.seed !== false && !opts.database)
+  if (opts.seed !== false && !opts.database) {
     await seedDemo(database.db, clock.now(), {
       wxCardId: await createSandboxCard(database.db, clock.now()),
       wxStockId: await createSandboxStock(database.db, config, clock.now()),
     })
+    await seedDemoOwner(database.db, await createSandboxOwner(database.db, clock.now()), clock.now())
+  }
   const app = await buildApp({
     config,
     db: database.db,

@@ -13,8 +13,13 @@ export async function inviteUrl(t: TestApp, storeId: string, ttlMinutes?: number
 
 /** A phone that opened an invite link for `storeId`, logged in and became its clerk. */
 export async function clerkPhone(t: TestApp, storeId: string): Promise<Phone> {
+  return joinAsClerk(t, await inviteUrl(t, storeId))
+}
+
+/** A new phone that opened a clerk invite link (the operator's or a console's), logged in and joined. */
+export async function joinAsClerk(t: TestApp, invite: string): Promise<Phone> {
   const phone = new Phone(t.url)
-  const url = new URL(await inviteUrl(t, storeId))
+  const url = new URL(invite)
   const first = await phone.get(url.pathname + url.search)
   await phone.follow(first.location!.split('#')[0]!, loc => loc.startsWith('/clerk'))
   const joined = await phone.get(url.pathname + url.search)

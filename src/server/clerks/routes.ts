@@ -1,9 +1,9 @@
-import { timingSafeEqual } from 'node:crypto'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
 import { idSchema } from '../../shared/api/common.ts'
 import { storeParams } from '../../shared/api/offers.ts'
 import { loginPath } from '../../shared/routes.ts'
+import { requireAdmin } from '../auth/admin.ts'
 import { sessionUser } from '../auth/users.ts'
 import type { Deps } from '../deps.ts'
 import { AppError, notFound, parse } from '../http/errors.ts'
@@ -22,17 +22,6 @@ const inviteBody = z
   })
   .strict()
 const joinQuery = z.object({ invite: z.string().max(64) }).strict()
-
-/** Admin routes take the ADMIN_TOKEN as a bearer token, compared in constant time. */
-function requireAdmin(deps: Deps, request: FastifyRequest): void {
-  const expected = deps.config.adminToken
-  if (!expected) throw new AppError('forbidden', 'the admin API is off: set ADMIN_TOKEN')
-  const given = /^Bearer (.+)$/.exec(String(request.headers.authorization ?? ''))?.[1] ?? ''
-  const a = Buffer.from(given)
-  const b = Buffer.from(expected)
-  if (a.length !== b.length || !timingSafeEqual(a, b))
-    throw new AppError('unauthenticated', 'a valid admin bearer token is required')
-}
 
 export function clerkRoutes(app: FastifyInstance, deps: Deps): void {
   const { config, db, clock } = deps

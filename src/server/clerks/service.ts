@@ -133,3 +133,49 @@ export function maskName(nickname: string | null, openid: string): string {
   if (nickname) return `${[...nickname][0]}**`
   return `微信用户${openid.slice(-4)}`
 }
+
+/** A store's clerks for the console, revoked ones too, each with when they last redeemed a coupon there. */
+export async function listStoreClerks(db: Db, storeId: string) {
+  return db
+    .selectFrom('clerks')
+    .innerJoin('users', 'users.id', 'clerks.user_id')
+    .select([
+      'clerks.id',
+      'clerks.store_id',
+      'clerks.created_at',
+      'clerks.revoked_at',
+      'users.nickname',
+      'users.openid',
+    ])
+    .select(eb =>
+      eb
+        .selectFrom('coupons')
+        .select(c => c.fn.max('coupons.redeemed_at').as('at'))
+        .whereRef('coupons.redeemed_by', '=', 'clerks.user_id')
+        .whereRef('coupons.redeemed_store_id', '=', 'clerks.store_id')
+        .as('last_redemption_at'),
+    )
+    .where('clerks.store_id', '=', storeId)
+    .orderBy('clerks.created_at')
+    .orderBy('clerks.id')
+    .execute()
+}
+
+/** The merchant's own clerk (another merchant's is a 404), revoked by this call or already before. */
+export async function revokeClerkOfMerchant(db: Db, merchantId: string, clerkId: string, now: number) {
+  const clerk = await db
+    .selectFrom('clerks')
+    .innerJoin('users', 'users.id', 'clerks.user_id')
+    .select(['clerks.id', 'clerks.user_id', 'clerks.store_id', 'users.nickname', 'users.openid'])
+    .where('clerks.id', '=', clerkId)
+    .where('clerks.merchant_id', '=', merchantId)
+    .executeTakeFirst()
+  if (!clerk) throw new AppError('not_found', 'clerk not found')
+  const r = await db
+    .updateTable('clerks')
+    .set({ revoked_at: now })
+    .where('id', '=', clerkId)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+  return { ...clerk, revoked: Number(r.numUpdatedRows) === 1 }
+}

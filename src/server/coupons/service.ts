@@ -6,8 +6,9 @@
  */
 import type { Attribution } from '../../shared/api/common.ts'
 import type { CouponDto } from '../../shared/api/coupons.ts'
+import type { OfferStatus } from '../../shared/api/offers.ts'
 import { makeCode } from '../../shared/code.ts'
-import { couponStatus, couponWindow, offerPhase } from '../../shared/validity.ts'
+import { couponStatus, couponWindow, type OfferPhase, offerPhase } from '../../shared/validity.ts'
 import { knownChannel } from '../analytics/channels.ts'
 import { recordEvent } from '../analytics/events.ts'
 import type { Db } from '../db/index.ts'
@@ -62,12 +63,20 @@ export async function claimCoupon(
       .set(eb => ({ stock_left: eb('stock_left', '-', 1) }))
       .where('id', '=', offer.id)
       .where('stock_left', '>', 0)
+      // The status is part of the condition, not read before it: a pause that commits first stops this claim.
+      .where('status', '=', 'live')
       .where('starts_at', '<=', now)
       .where('ends_at', '>', now)
       .executeTakeFirst()
     if (Number(took.numUpdatedRows) === 0) {
-      if (offerPhase({ startsAt: offer.starts_at, endsAt: offer.ends_at }, now) !== 'live')
-        throw new AppError('offer_not_live', now < offer.starts_at ? '活动尚未开始' : '活动已结束')
+      // Read again after the refusal: a pause that committed since the first read is what to explain.
+      const { status } = await trx
+        .selectFrom('offers')
+        .select('status')
+        .where('id', '=', offer.id)
+        .executeTakeFirstOrThrow()
+      const phase = offerPhase({ startsAt: offer.starts_at, endsAt: offer.ends_at, status }, now)
+      if (phase !== 'live') throw new AppError('offer_not_live', notLiveMessage(phase, status))
       throw new AppError('sold_out', '已抢光')
     }
 
@@ -132,6 +141,12 @@ export async function claimCoupon(
     )
     return { coupon: row, created: true }
   })
+}
+
+function notLiveMessage(phase: Exclude<OfferPhase, 'live'>, status: OfferStatus): string {
+  if (phase === 'paused') return '活动已暂停'
+  // A draft reads as ended to consumers (offerPhase), but to whoever holds its link it hasn't begun.
+  return phase === 'upcoming' || status === 'draft' ? '活动尚未开始' : '活动已结束'
 }
 
 export async function couponDtos(db: Db, rows: CouponsTable[], userId: string, now: number): Promise<CouponDto[]> {

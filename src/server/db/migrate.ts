@@ -6,6 +6,7 @@ import * as cardWallet from './migrations/2026-11-26-card-wallet.ts'
 import * as redemption from './migrations/2026-11-27-redemption.ts'
 import * as trust from './migrations/2026-12-01-trust.ts'
 import * as busifavor from './migrations/2026-12-02-busifavor.ts'
+import * as merchantConsole from './migrations/2026-12-03-console.ts'
 import * as funnel from './migrations/2026-12-03-funnel.ts'
 
 /** Listed by hand, in date order: the migration table is visible, not loaded from a folder scan. */
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-27-redemption': redemption,
   '2026-12-01-trust': trust,
   '2026-12-02-busifavor': busifavor,
+  '2026-12-03-console': merchantConsole,
   '2026-12-03-funnel': funnel,
 }
 

@@ -1,3 +1,7 @@
+import type { Generated } from 'kysely'
+import type { MemberRole } from '../../shared/api/console.ts'
+import type { OfferStatus } from '../../shared/api/offers.ts'
+
 /**
  * Table types. Times are epoch seconds (bigint on PostgreSQL, read back as numbers);
  * booleans are 0/1 integers so both engines store them alike; money is integer fen.
@@ -46,6 +50,17 @@ export interface OffersTable {
   wx_stock_id: string | null
   created_at: number
 }
+
+/** An offer's console columns: written with defaults when omitted (rows made before the console are live). */
+export interface OfferLifecycle {
+  status: OfferStatus
+  /** Bumped by every console save and stock top-up, never by a claim: the editor's If-Match. */
+  version: number
+  updated_at: number
+}
+
+/** An offer as read back: every column. */
+export type OfferRow = OffersTable & OfferLifecycle
 
 export interface OfferStoresTable {
   offer_id: string
@@ -236,10 +251,64 @@ export interface ViewMarksTable {
   viewer: string
 }
 
+/** A person's role at a merchant; read on every console request, so a change counts at once. */
+export interface MerchantMembersTable {
+  id: string
+  merchant_id: string
+  user_id: string
+  role: MemberRole
+  created_at: number
+}
+
+export interface MemberInvitesTable {
+  token_hash: string
+  merchant_id: string
+  role: MemberRole
+  /** The member who made it; null for the operator's owner invite. */
+  created_by: string | null
+  created_at: number
+  expires_at: number
+  used_at: number | null
+  used_by: string | null
+}
+
+/** Stored states; `expired` is derived from expires_at. */
+export type StoredTicketStatus = 'pending' | 'scanned' | 'confirmed' | 'used' | 'cancelled'
+
+export interface LoginTicketsTable {
+  id: string
+  /** sha256 of the secret in the QR code's link. */
+  token_hash: string
+  /** sha256 of the secret in the desktop's binding cookie. */
+  binding_hash: string
+  status: StoredTicketStatus
+  /** The person who scanned (and then confirmed) it. */
+  user_id: string | null
+  /** A rough description of the desktop browser, shown on the phone. */
+  browser: string
+  created_at: number
+  expires_at: number
+  updated_at: number
+}
+
+export interface AuditLogTable {
+  id: string
+  merchant_id: string
+  /** The member who did it; null for the operator. */
+  actor_id: string | null
+  action: string
+  target_type: 'offer' | 'store' | 'clerk' | 'member' | 'channel' | 'merchant'
+  target_id: string
+  target_label: string
+  /** JSON: [{ field, before, after }]. */
+  changes: string
+  created_at: number
+}
+
 export interface Database {
   merchants: MerchantsTable
   stores: StoresTable
-  offers: OffersTable
+  offers: OffersTable & { [K in keyof OfferLifecycle]: Generated<OfferLifecycle[K]> }
   offer_stores: OfferStoresTable
   users: UsersTable
   claim_counts: ClaimCountsTable
@@ -258,4 +327,8 @@ export interface Database {
   session_revocations: SessionRevocationsTable
   funnel_daily: FunnelDailyTable
   view_marks: ViewMarksTable
+  merchant_members: MerchantMembersTable
+  member_invites: MemberInvitesTable
+  login_tickets: LoginTicketsTable
+  audit_log: AuditLogTable
 }

@@ -4,8 +4,9 @@
  * a discount, a gift limited to one store, one nearly sold out, one not yet started and one
  * ended. Times are relative to the seeding moment.
  */
+import { newId } from '../random.ts'
 import type { Db } from './index.ts'
-import type { OffersTable } from './schema.ts'
+import type { OfferLifecycle, OffersTable } from './schema.ts'
 
 const DAY = 86_400
 
@@ -107,8 +108,9 @@ export async function seedDemo(
       wx_card_id: null,
       wx_stock_id: null,
       created_at: now,
-    } satisfies Partial<OffersTable>
-    const offers: OffersTable[] = [
+      updated_at: now,
+    } satisfies Partial<OffersTable & OfferLifecycle>
+    const offers: (OffersTable & Partial<OfferLifecycle>)[] = [
       {
         ...base,
         id: demo.offers.cash,
@@ -204,5 +206,44 @@ export async function seedDemo(
     ]
     await trx.insertInto('offers').values(offers).execute()
     await trx.insertInto('offer_stores').values({ offer_id: demo.offers.gift, store_id: demo.stores.nanjing }).execute()
+  })
+}
+
+/**
+ * The demo café's owner, a person with a WeChat identity like any other (in the sandbox, one of its
+ * personas), so a newcomer can sign in to the console and find the demo's offers. Only while the café
+ * has no members at all: an owner removed or replaced since stays so. Every write is an insert that
+ * yields to a row already there, so processes starting together agree.
+ */
+export async function seedDemoOwner(db: Db, owner: { openid: string; nickname: string }, now: number): Promise<void> {
+  await db.transaction().execute(async trx => {
+    const merchant = await trx.selectFrom('merchants').select('id').where('id', '=', demo.merchantId).executeTakeFirst()
+    if (!merchant) return
+    const member = await trx
+      .selectFrom('merchant_members')
+      .select('id')
+      .where('merchant_id', '=', demo.merchantId)
+      .limit(1)
+      .executeTakeFirst()
+    if (member) return
+    await trx
+      .insertInto('users')
+      .values({
+        id: newId(),
+        openid: owner.openid,
+        nickname: owner.nickname,
+        avatar_url: null,
+        is_snapshot: 0,
+        created_at: now,
+        last_login_at: now,
+      })
+      .onConflict(oc => oc.column('openid').doNothing())
+      .execute()
+    const user = await trx.selectFrom('users').select('id').where('openid', '=', owner.openid).executeTakeFirstOrThrow()
+    await trx
+      .insertInto('merchant_members')
+      .values({ id: newId(), merchant_id: demo.merchantId, user_id: user.id, role: 'owner', created_at: now })
+      .onConflict(oc => oc.columns(['merchant_id', 'user_id']).doNothing())
+      .execute()
   })
 }

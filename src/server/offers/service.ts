@@ -4,7 +4,7 @@ import type { OfferDetailDto, OfferDto } from '../../shared/api/offers.ts'
 import { isoOf } from '../../shared/time.ts'
 import { offerPhase, type Validity, validityToDto } from '../../shared/validity.ts'
 import type { Db } from '../db/index.ts'
-import type { MerchantsTable, OffersTable, StoresTable } from '../db/schema.ts'
+import type { MerchantsTable, OfferRow, OffersTable, StoresTable } from '../db/schema.ts'
 
 export function merchantDto(m: MerchantsTable): MerchantDto {
   return { id: m.id, name: m.name, logoUrl: m.logo_url }
@@ -24,7 +24,7 @@ export function offerValidity(
 }
 
 export function offerDto(
-  o: OffersTable,
+  o: OfferRow,
   m: MerchantsTable,
   storeIds: string[],
   claimedByMe: number,
@@ -48,7 +48,7 @@ export function offerDto(
     claimedByMe,
     startsAt: isoOf(o.starts_at),
     endsAt: isoOf(o.ends_at),
-    phase: offerPhase({ startsAt: o.starts_at, endsAt: o.ends_at }, now),
+    phase: offerPhase({ startsAt: o.starts_at, endsAt: o.ends_at, status: o.status }, now),
     validity: validityToDto(offerValidity(o)),
     allStores: o.all_stores === 1,
     storeIds,
@@ -56,7 +56,7 @@ export function offerDto(
 }
 
 /** Offers with their merchant, the stores they are limited to, and the user's claim counts, in three queries. */
-async function hydrate(db: Db, offers: OffersTable[], userId: string | null, now: number): Promise<OfferDto[]> {
+async function hydrate(db: Db, offers: OfferRow[], userId: string | null, now: number): Promise<OfferDto[]> {
   if (offers.length === 0) return []
   const ids = offers.map(o => o.id)
   const merchants = await db
@@ -80,13 +80,21 @@ async function hydrate(db: Db, offers: OffersTable[], userId: string | null, now
   })
 }
 
-/** Live offers (inside their claim window), optionally only those valid at one store. Sold-out ones stay listed. */
+/**
+ * Live offers (status live, inside their claim window), optionally only those valid at one store.
+ * Sold-out ones stay listed; drafts, paused and ended offers are not.
+ */
 export async function listLiveOffers(
   db: Db,
   opts: { storeId?: string; userId: string | null },
   now: number,
 ): Promise<OfferDto[]> {
-  let q = db.selectFrom('offers').selectAll('offers').where('starts_at', '<=', now).where('ends_at', '>', now)
+  let q = db
+    .selectFrom('offers')
+    .selectAll('offers')
+    .where('status', '=', 'live')
+    .where('starts_at', '<=', now)
+    .where('ends_at', '>', now)
   if (opts.storeId) {
     const store = await db
       .selectFrom('stores')
@@ -112,7 +120,7 @@ export async function listLiveOffers(
 }
 
 /**
- * Offers by id, live or not (a shared link must still explain an ended or upcoming offer),
+ * Offers by id, live or not (a shared link must still explain an ended, paused or upcoming offer),
  * with their stores. A fixed five queries however many offers: coupon lists call this once.
  */
 export async function getOffers(
@@ -152,12 +160,15 @@ export async function getOffers(
   return found
 }
 
+/** One offer as a consumer may see it: a draft is not there yet (it has no coupons, so no coupon page needs it). */
 export async function getOffer(
   db: Db,
   offerId: string,
   userId: string | null,
   now: number,
 ): Promise<OfferDetailDto | null> {
+  const row = await db.selectFrom('offers').select('status').where('id', '=', offerId).executeTakeFirst()
+  if (!row || row.status === 'draft') return null
   return (await getOffers(db, [offerId], userId, now)).get(offerId) ?? null
 }
 
@@ -172,8 +183,13 @@ export async function getStore(db: Db, storeId: string) {
   return { ...storeDto(store), merchant: merchantDto(merchant), merchantId: merchant.id }
 }
 
-/** The merchant an offer belongs to, or null when there is no such offer. */
+/** The merchant an offer consumers can see belongs to, or null when there is no such offer (or only a draft). */
 export async function offerMerchant(db: Db, offerId: string): Promise<string | null> {
-  const row = await db.selectFrom('offers').select('merchant_id').where('id', '=', offerId).executeTakeFirst()
+  const row = await db
+    .selectFrom('offers')
+    .select('merchant_id')
+    .where('id', '=', offerId)
+    .where('status', '!=', 'draft')
+    .executeTakeFirst()
   return row?.merchant_id ?? null
 }

@@ -10,6 +10,7 @@ import { sandboxBridge } from './bridge.ts'
 import { Deferred } from './deferred.ts'
 import { sandboxOAuth } from './oauth.ts'
 import { sandboxPersonas } from './personas.ts'
+import { sandboxScan } from './scan.ts'
 import { sandboxWxPay } from './wxpay/routes.ts'
 
 export function sandboxRoutes(app: FastifyInstance, deps: Deps): void {
@@ -19,5 +20,6 @@ export function sandboxRoutes(app: FastifyInstance, deps: Deps): void {
   sandboxApi(app, deps, later)
   sandboxBridge(app, deps, later)
   sandboxPersonas(app, deps)
+  sandboxScan(app, deps)
   sandboxWxPay(app, deps, later)
 }

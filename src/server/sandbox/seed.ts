@@ -12,6 +12,8 @@ import { SANDBOX_MCHID } from './wxpay/keys.ts'
 import { createStock, stockRequest } from './wxpay/stocks.ts'
 
 export const DEMO_CARD_ID = 'pKQsandboxDemoLatte10off0001'
+/** The demo café's owner as a sandbox persona: a fixed openid (28 characters, as WeChat's), listed first when scanning. */
+export const DEMO_OWNER = { openid: 'oKQdemoOwnerLaoWang000000001', nickname: '老王（店长）' }
 const DEMO_STOCK_REQUEST_NO = 'KQdemoAmericano5off'
 
 export async function createSandboxCard(db: Db, now: number): Promise<string> {
@@ -42,4 +44,14 @@ export async function createSandboxStock(db: Db, config: Config, now: number): P
       .executeTakeFirstOrThrow()
     return row.stock_id
   }
+}
+
+/** The owner's phone in the sandbox; the owner's Kaquan user and membership are db/seed.ts's seedDemoOwner. */
+export async function createSandboxOwner(db: Db, now: number): Promise<typeof DEMO_OWNER> {
+  await sandboxDb(db)
+    .insertInto('sandbox_users')
+    .values({ ...DEMO_OWNER, avatar_color: '#576b95', snapshot: 0, created_at: now })
+    .onConflict(oc => oc.column('openid').doNothing())
+    .execute()
+  return DEMO_OWNER
 }

@@ -44,6 +44,10 @@ export interface MembersResponse {
 export const memberParams = z.object({ mid: idSchema, memberId: idSchema }).strict()
 /** `PATCH …/members/:memberId` (owner only): takes effect on that person's next request. */
 export const memberPatchBody = z.object({ role: memberRoleSchema }).strict()
+/** The answer to that PATCH; `DELETE …/members/:memberId` answers 204. Both refuse to leave no owner (409 `last_owner`). */
+export interface MemberResponse {
+  member: MemberDto
+}
 
 /** `GET /console/join?invite=…`: the member invite link, opened in WeChat or a browser. */
 export const memberJoinQuery = z.object({ invite: z.string().max(64) }).strict()
