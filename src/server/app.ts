@@ -6,6 +6,7 @@ import { sql } from 'kysely'
 import { sweepViewMarksEvery, VIEWS_PER_MINUTE } from './analytics/views.ts'
 import { SessionRevocations } from './auth/revocations.ts'
 import { authRoutes, LOGIN_STARTS_PER_MINUTE } from './auth/routes.ts'
+import { ChannelCodes } from './channels/codes.ts'
 import { scanLoginRoutes } from './auth/scan-routes.ts'
 import { type Clock, systemClock } from './clock.ts'
 import type { Config } from './config.ts'
@@ -78,7 +79,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     views: new WindowLimiter(VIEWS_PER_MINUTE, 60, clock),
     logins: new WindowLimiter(LOGIN_STARTS_PER_MINUTE, 60, clock),
   }
-  const deps: Deps = { config: opts.config, db: opts.db, engine: opts.engine, clock, wx, sessions, limits }
+  const channels = new ChannelCodes(opts.db)
+  const deps: Deps = { config: opts.config, db: opts.db, engine: opts.engine, clock, wx, sessions, limits, channels }
   const app = Fastify({
     logger: loggerOptions(opts.logger),
     disableRequestLogging: !opts.config.accessLog,
@@ -143,6 +145,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.addHook('onClose', async () => outbox.stop())
   // Revocations are known before the first request is answered, then kept fresh.
   app.addHook('onReady', async () => sessions.start(1000))
+  app.addHook('onReady', async () => channels.start(2000))
+  app.addHook('onClose', async () => channels.stop())
   app.addHook('onClose', async () => sessions.stop())
   let stopSweeps = () => {}
   app.addHook('onReady', async () => {

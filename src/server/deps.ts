@@ -1,4 +1,5 @@
 import type { SessionRevocations } from './auth/revocations.ts'
+import type { ChannelCodes } from './channels/codes.ts'
 import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
 import type { Db, Engine } from './db/index.ts'
@@ -17,4 +18,6 @@ export interface Deps {
   sessions: SessionRevocations
   /** Per-process limits on things that cost rows: view events (analytics/views.ts), login starts (auth/routes.ts). */
   limits: { views: WindowLimiter; logins: WindowLimiter }
+  /** The ch= codes that count, per merchant, kept in memory (channels/codes.ts). */
+  channels: ChannelCodes
 }

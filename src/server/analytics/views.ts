@@ -6,7 +6,6 @@
 import type { Attribution } from '../../shared/api/common.ts'
 import type { Deps } from '../deps.ts'
 import { storeOfMerchant } from '../stores/service.ts'
-import { knownChannel } from './channels.ts'
 import { recordEvent, sweepViewMarks } from './events.ts'
 
 export interface ViewTarget {
@@ -37,7 +36,7 @@ export async function recordView(
         offer_id: target.offerId ?? null,
         user_id: viewer.userId,
         store_id: storeId,
-        channel: knownChannel(a.ch),
+        channel: deps.channels.known(target.merchantId, a.ch),
         ref: a.ref ?? null,
       },
       now,

@@ -9,7 +9,7 @@ import type { CouponDto } from '../../shared/api/coupons.ts'
 import type { OfferStatus } from '../../shared/api/offers.ts'
 import { makeCode } from '../../shared/code.ts'
 import { couponStatus, couponWindow, type OfferPhase, offerPhase } from '../../shared/validity.ts'
-import { knownChannel } from '../analytics/channels.ts'
+import { FIXED_CHANNELS } from '../channels/codes.ts'
 import { recordEvent } from '../analytics/events.ts'
 import type { Db } from '../db/index.ts'
 import type { CouponsTable } from '../db/schema.ts'
@@ -24,7 +24,12 @@ export interface ClaimInput {
   userId: string
   key: string
   attribution: Attribution
+  /** The channel to record for this merchant's `ch` (deps.channels.known); fixed channels only when absent. */
+  channelOf?: (merchantId: string, ch: string | undefined) => string
 }
+
+const fixedChannel = (_merchantId: string, ch: string | undefined) =>
+  ch && (FIXED_CHANNELS as readonly string[]).includes(ch) ? ch : 'direct'
 
 export async function claimCoupon(
   db: Db,
@@ -103,7 +108,7 @@ export async function claimCoupon(
       claimed_at: now,
       valid_from: window.from,
       valid_to: window.to,
-      channel: knownChannel(input.attribution.ch),
+      channel: (input.channelOf ?? fixedChannel)(offer.merchant_id, input.attribution.ch),
       ref: input.attribution.ref ?? null,
       store_id: storeId,
       in_wallet: 0,

@@ -8,6 +8,7 @@ import * as trust from './migrations/2026-12-01-trust.ts'
 import * as busifavor from './migrations/2026-12-02-busifavor.ts'
 import * as merchantConsole from './migrations/2026-12-03-console.ts'
 import * as funnel from './migrations/2026-12-03-funnel.ts'
+import * as channels from './migrations/2026-12-04-channels.ts'
 
 /** Listed by hand, in date order: the migration table is visible, not loaded from a folder scan. */
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-02-busifavor': busifavor,
   '2026-12-03-console': merchantConsole,
   '2026-12-03-funnel': funnel,
+  '2026-12-04-channels': channels,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

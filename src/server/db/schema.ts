@@ -305,6 +305,19 @@ export interface AuditLogTable {
   created_at: number
 }
 
+/** A merchant's named way in; `code` is what links carry as ch=. */
+export interface ChannelsTable {
+  id: string
+  merchant_id: string
+  code: string
+  name: string
+  kind: 'share' | 'poster'
+  offer_id: string | null
+  store_id: string | null
+  created_by: string | null
+  created_at: number
+}
+
 export interface Database {
   merchants: MerchantsTable
   stores: StoresTable
@@ -331,4 +344,5 @@ export interface Database {
   member_invites: MemberInvitesTable
   login_tickets: LoginTicketsTable
   audit_log: AuditLogTable
+  channels: ChannelsTable
 }
