@@ -1,7 +1,7 @@
 /** buildApp(deps): the whole Fastify app, not listening. main.ts listens; tests inject or listen on a free port. */
 import fastifyCookie from '@fastify/cookie'
 import fastifyRateLimit from '@fastify/rate-limit'
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions, LogController } from 'fastify'
 import { sql } from 'kysely'
 import { sweepViewMarksEvery, VIEWS_PER_MINUTE } from './analytics/views.ts'
 import { SessionRevocations } from './auth/revocations.ts'
@@ -23,6 +23,7 @@ import { adminMerchantRoutes } from './merchants/admin-routes.ts'
 import { requireJsonWrites } from './merchants/guard.ts'
 import { merchantRoutes } from './merchants/routes.ts'
 import { consoleOfferRoutes } from './offers/console-routes.ts'
+import { OfferCatalog } from './offers/catalog.ts'
 import { offerRoutes } from './offers/routes.ts'
 import { sandboxRoutes } from './sandbox/routes.ts'
 import { siteRoutes } from './site/routes.ts'
@@ -80,10 +81,21 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     logins: new WindowLimiter(LOGIN_STARTS_PER_MINUTE, 60, clock),
   }
   const channels = new ChannelCodes(opts.db)
-  const deps: Deps = { config: opts.config, db: opts.db, engine: opts.engine, clock, wx, sessions, limits, channels }
+  const catalog = new OfferCatalog(opts.db)
+  const deps: Deps = {
+    config: opts.config,
+    db: opts.db,
+    engine: opts.engine,
+    clock,
+    wx,
+    sessions,
+    limits,
+    channels,
+    catalog,
+  }
   const app = Fastify({
     logger: loggerOptions(opts.logger),
-    disableRequestLogging: !opts.config.accessLog,
+    logController: new LogController({ disableRequestLogging: !opts.config.accessLog }),
     trustProxy: opts.config.trustProxy,
     bodyLimit: 64 * 1024,
     // Ids in paths are short; anything longer is a mistake or a probe.
@@ -138,6 +150,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   await siteRoutes(app, deps)
 
   app.decorate('deps', deps)
+  // A console or operator write changes what consumers read: this process reloads at once (the
+  // write bumped catalog_version, which every other process notices within half a second).
+  app.addHook('onSend', async (request, reply, payload) => {
+    const write = request.method === 'POST' || request.method === 'PATCH' || request.method === 'DELETE'
+    const path = request.url
+    if (write && reply.statusCode < 300 && (path.startsWith('/api/console/') || path.startsWith('/api/admin/')))
+      catalog.invalidate()
+    return payload
+  })
   const outbox = new Outbox(deps)
   app.decorate('outbox', outbox)
   if ((opts.outboxIntervalMs ?? 2000) > 0)

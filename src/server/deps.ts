@@ -4,6 +4,7 @@ import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
 import type { Db, Engine } from './db/index.ts'
 import type { WindowLimiter } from './limits/memory.ts'
+import type { OfferCatalog } from './offers/catalog.ts'
 import type { WxClient } from './wechat/client.ts'
 
 /** What every route module is built from. buildApp makes one; tests make theirs. */
@@ -20,4 +21,6 @@ export interface Deps {
   limits: { views: WindowLimiter; logins: WindowLimiter }
   /** The ch= codes that count, per merchant, kept in memory (channels/codes.ts). */
   channels: ChannelCodes
+  /** Offers, stores and merchants as consumers read them, kept in memory (offers/catalog.ts). */
+  catalog: OfferCatalog
 }

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import type { Locator, Page, Request } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demo } from '../../src/server/db/seed.ts'
-import { startTestApp, type TestApp } from '../helpers/app.ts'
+import { startTestApp, type TestApp, touchCatalog } from '../helpers/app.ts'
 import { appMounted, openPhone, type Phone, userAgents, viewport } from './browser.ts'
 
 const shots = join(process.cwd(), 'test-output', 'screenshots')
@@ -213,8 +213,10 @@ describe.each(Object.entries(userAgents))('the consumer path in %s', (ua, userAg
     { state: 'ended', offer: demo.offers.ended, label: '活动已结束' },
     { state: 'sold-out', offer: demo.offers.scarce, label: '已抢光' },
   ])('shows a disabled button for an offer that is $state', async ({ state, offer, label }) => {
-    if (state === 'sold-out')
+    if (state === 'sold-out') {
       await testApp.database.db.updateTable('offers').set({ stock_left: 0 }).where('id', '=', offer).execute()
+      await touchCatalog(testApp)
+    }
     await page.goto(`${testApp.url}/o/${offer}`)
     await appMounted(page)
     const button = page.getByTestId('claim')

@@ -12,6 +12,7 @@ import { withSandboxSecrets } from '../../src/server/sandbox/secrets.ts'
 import { createSandboxCard, createSandboxOwner, createSandboxStock } from '../../src/server/sandbox/seed.ts'
 import type { PushHandlers } from '../../src/server/wechat/routes.ts'
 import { createTestDatabase, type TestDatabase } from './db.ts'
+import { bumpCatalog } from '../../src/server/offers/catalog.ts'
 
 export interface TestApp {
   app: FastifyInstance
@@ -108,4 +109,13 @@ export async function planFault(t: TestApp, target: string, mode: string, count 
 /** How many times the sandbox answered each WeChat API. */
 export async function wxCalls(t: TestApp): Promise<Record<string, number>> {
   return ((await (await fetch(`${t.url}/__wx/stats`)).json()) as { calls: Record<string, number> }).calls
+}
+
+/**
+ * After a test writes offers, stores or merchants straight into the database: bump the catalog
+ * as the console does, and have this app reload at once instead of within its half second.
+ */
+export async function touchCatalog(t: TestApp): Promise<void> {
+  await bumpCatalog(t.database.db)
+  t.app.deps.catalog.invalidate()
 }

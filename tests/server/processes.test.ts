@@ -105,3 +105,65 @@ describe('two server processes on one database', () => {
     expect(left.stock_left).toBe(0)
   })
 })
+
+describe('the offer catalog across processes', () => {
+  async function owner() {
+    const o = await cookieFor('oOwnerOfTwoProcesses000000000')
+    await database.db
+      .insertInto('merchant_members')
+      .values({ id: newId(), merchant_id: 'shanchuan', user_id: o.user.id, role: 'owner', created_at: now })
+      .onConflict(oc => oc.columns(['merchant_id', 'user_id']).doNothing())
+      .execute()
+    return o.cookie
+  }
+  const consoleWrite = (
+    server: ServerProcess,
+    cookie: string,
+    method: string,
+    path: string,
+    body: unknown,
+    version?: number,
+  ) =>
+    fetch(`${server.url}${path}`, {
+      method,
+      headers: { cookie, 'content-type': 'application/json', ...(version ? { 'if-match': String(version) } : {}) },
+      body: JSON.stringify(body),
+    }).then(async r => ({ status: r.status, json: (await r.json()) as any }))
+  const title = async (server: ServerProcess) =>
+    ((await (await fetch(`${server.url}/api/offers/cookie-gift`)).json()) as any).offer.title as string
+
+  it('shows a console edit made through one process to consumers of the other, and a pause is never claimable', async () => {
+    const [a, b] = servers as [ServerProcess, ServerProcess]
+    const cookie = await owner()
+    // Both processes have read the offer, so both hold it in memory.
+    expect(await title(a)).toBe(await title(b))
+    const path = '/api/console/merchants/shanchuan/offers/cookie-gift'
+    const current = (await (await fetch(`${a.url}${path}`, { headers: { cookie } })).json()) as any
+    const edited = await consoleWrite(
+      a,
+      cookie,
+      'PATCH',
+      path,
+      { title: '满30赠手工曲奇（新）' },
+      current.offer.version,
+    )
+    expect(edited.status).toBe(200)
+    expect(await title(a)).toBe('满30赠手工曲奇（新）')
+    const deadline = Date.now() + 5000
+    while ((await title(b)) !== '满30赠手工曲奇（新）' && Date.now() < deadline)
+      await new Promise(r => setTimeout(r, 50))
+    expect(await title(b)).toBe('满30赠手工曲奇（新）')
+
+    // Paused through one process: the other refuses the very next claim, whatever its memory says.
+    const paused = await consoleWrite(a, cookie, 'PATCH', path, { status: 'paused' }, edited.json.offer.version)
+    expect(paused.status).toBe(200)
+    const consumer = await cookieFor('oConsumerAfterPause0000000000')
+    const claim = await fetch(`${b.url}/api/offers/cookie-gift/claim`, {
+      method: 'POST',
+      headers: { cookie: consumer.cookie, 'content-type': 'application/json', 'idempotency-key': newId() },
+      body: '{}',
+    })
+    expect(claim.status).toBe(409)
+    expect(((await claim.json()) as any).error.code).toBe('offer_not_live')
+  })
+})

@@ -20,19 +20,19 @@ export function couponRoutes(app: FastifyInstance, deps: Deps): void {
     const now = clock.now()
     const channelOf = (merchantId: string, ch?: string) => deps.channels.known(merchantId, ch)
     const { coupon, created } = await claimCoupon(db, { offerId, userId: user.id, key, attribution, channelOf }, now)
-    const [dto] = await couponDtos(db, [coupon], user.id, now)
+    const [dto] = await couponDtos(deps.catalog, [coupon], user.id, now)
     return reply.status(created ? 201 : 200).send({ coupon: dto })
   })
 
   app.get('/api/coupons', async request => {
     const user = await requireUser(deps, request, '/me/coupons')
-    return { coupons: await listCoupons(db, user.id, clock.now()) }
+    return { coupons: await listCoupons(deps.catalog, user.id, clock.now()) }
   })
 
   app.get('/api/coupons/:couponId', async request => {
     const { couponId } = parse(couponParams, request.params, 'params')
     const user = await requireUser(deps, request, `/me/coupons/${couponId}`)
-    const coupon = await getCoupon(db, user.id, couponId, clock.now())
+    const coupon = await getCoupon(deps.catalog, user.id, couponId, clock.now())
     if (!coupon) throw notFound('coupon')
     return { coupon }
   })

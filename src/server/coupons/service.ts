@@ -15,6 +15,7 @@ import type { Db } from '../db/index.ts'
 import type { CouponsTable } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
 import { isoOf } from '../../shared/time.ts'
+import type { OfferCatalog } from '../offers/catalog.ts'
 import { getOffers, offerValidity, storeDto } from '../offers/service.ts'
 import { newId, randomDigit } from '../random.ts'
 import { storeOfMerchant } from '../stores/service.ts'
@@ -154,17 +155,22 @@ function notLiveMessage(phase: Exclude<OfferPhase, 'live'>, status: OfferStatus)
   return phase === 'upcoming' || status === 'draft' ? '活动尚未开始' : '活动已结束'
 }
 
-export async function couponDtos(db: Db, rows: CouponsTable[], userId: string, now: number): Promise<CouponDto[]> {
+/** Coupons as their owner sees them: the offers and stores come from the catalog (offers/catalog.ts). */
+export async function couponDtos(
+  catalog: OfferCatalog,
+  rows: CouponsTable[],
+  userId: string,
+  now: number,
+): Promise<CouponDto[]> {
   const offers = await getOffers(
-    db,
+    catalog,
     rows.map(r => r.offer_id),
     userId,
     now,
   )
-  const storeIds = [...new Set(rows.map(r => r.redeemed_store_id).filter((s): s is string => !!s))]
-  const stores = storeIds.length ? await db.selectFrom('stores').selectAll().where('id', 'in', storeIds).execute() : []
+  const snap = await catalog.read()
   return rows.map(r => {
-    const redeemedStore = stores.find(s => s.id === r.redeemed_store_id)
+    const redeemedStore = r.redeemed_store_id ? snap.stores.get(r.redeemed_store_id) : undefined
     return {
       id: r.id,
       code: r.code,
@@ -182,26 +188,31 @@ export async function couponDtos(db: Db, rows: CouponsTable[], userId: string, n
   })
 }
 
-export async function listCoupons(db: Db, userId: string, now: number): Promise<CouponDto[]> {
-  const rows = await db
+export async function listCoupons(catalog: OfferCatalog, userId: string, now: number): Promise<CouponDto[]> {
+  const rows = await catalog.db
     .selectFrom('coupons')
     .selectAll()
     .where('user_id', '=', userId)
     .orderBy('claimed_at', 'desc')
     .orderBy('id')
     .execute()
-  return couponDtos(db, rows, userId, now)
+  return couponDtos(catalog, rows, userId, now)
 }
 
 /** The caller's own coupon; someone else's id answers exactly like a missing one. */
-export async function getCoupon(db: Db, userId: string, couponId: string, now: number): Promise<CouponDto | null> {
-  const row = await db
+export async function getCoupon(
+  catalog: OfferCatalog,
+  userId: string,
+  couponId: string,
+  now: number,
+): Promise<CouponDto | null> {
+  const row = await catalog.db
     .selectFrom('coupons')
     .selectAll()
     .where('id', '=', couponId)
     .where('user_id', '=', userId)
     .executeTakeFirst()
   if (!row) return null
-  const [dto] = await couponDtos(db, [row], userId, now)
+  const [dto] = await couponDtos(catalog, [row], userId, now)
   return dto!
 }

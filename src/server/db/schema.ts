@@ -318,6 +318,11 @@ export interface ChannelsTable {
   created_at: number
 }
 
+export interface CatalogVersionTable {
+  id: number
+  version: number
+}
+
 export interface Database {
   merchants: MerchantsTable
   stores: StoresTable
@@ -345,4 +350,5 @@ export interface Database {
   login_tickets: LoginTicketsTable
   audit_log: AuditLogTable
   channels: ChannelsTable
+  catalog_version: CatalogVersionTable
 }

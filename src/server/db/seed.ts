@@ -7,6 +7,7 @@
 import { newId } from '../random.ts'
 import type { Db } from './index.ts'
 import type { OfferLifecycle, OffersTable } from './schema.ts'
+import { bumpCatalog } from '../offers/catalog.ts'
 
 const DAY = 86_400
 
@@ -206,6 +207,7 @@ export async function seedDemo(
     ]
     await trx.insertInto('offers').values(offers).execute()
     await trx.insertInto('offer_stores').values({ offer_id: demo.offers.gift, store_id: demo.stores.nanjing }).execute()
+    await bumpCatalog(trx)
   })
 }
 

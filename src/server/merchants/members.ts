@@ -33,7 +33,9 @@ export async function membershipsOf(db: Db, userId: string): Promise<MembershipD
     .innerJoin('merchants', 'merchants.id', 'merchant_members.merchant_id')
     .select(['merchants.id', 'merchants.name', 'merchant_members.role'])
     .where('merchant_members.user_id', '=', userId)
+    // In the order the person joined them; joins within the same second by name, so the order never flips.
     .orderBy('merchant_members.created_at')
+    .orderBy('merchants.name')
     .orderBy('merchants.id')
     .execute()
   return rows.map(r => ({ merchant: { id: r.id, name: r.name }, role: r.role }))

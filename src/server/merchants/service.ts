@@ -5,6 +5,7 @@ import type { Db } from '../db/index.ts'
 import { newId } from '../random.ts'
 import { recordAudit } from './audit.ts'
 import { createMemberInvite } from './invites.ts'
+import { bumpCatalog } from '../offers/catalog.ts'
 
 /** A merchant and its owner's invite, in one transaction: a merchant never exists without a way in. */
 export async function createMerchant(db: Db, name: string, now: number) {
@@ -14,6 +15,7 @@ export async function createMerchant(db: Db, name: string, now: number) {
       .insertInto('merchants')
       .values({ ...merchant, logo_url: null, created_at: now })
       .execute()
+    await bumpCatalog(trx)
     const invite = await createMemberInvite(trx, { merchantId: merchant.id, role: 'owner', createdBy: null }, now)
     await recordAudit(
       trx,

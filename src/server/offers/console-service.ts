@@ -23,6 +23,7 @@ import { diff, recordAudit } from '../merchants/audit.ts'
 import { newId } from '../random.ts'
 import { checkStores, checkWalletStock, mergedOffer } from './console-checks.ts'
 import { canonical, columnsOf, getConsoleOffer, inputOf, offerRowOf, storeIdsOf } from './console-read.ts'
+import { bumpCatalog } from './catalog.ts'
 
 const MAX_STOCK = 10_000_000
 const frozen: readonly string[] = [...lockedOnceIssued, 'stockTotal']
@@ -61,6 +62,7 @@ export async function createOffer(deps: Deps, who: Who, input: OfferInput, now: 
   const id = newId()
   await checkWalletStock(deps, id, o, Object.keys(o))
   await deps.db.transaction().execute(async trx => {
+    await bumpCatalog(trx)
     const columns = columnsOf(o)
     await trx
       .insertInto('offers')
@@ -107,6 +109,7 @@ export async function updateOffer(
   await checkWalletStock(deps, row.id, after, changed)
 
   await deps.db.transaction().execute(async trx => {
+    await bumpCatalog(trx)
     const columns = columnsOf(after)
     let q = trx
       .updateTable('offers')
@@ -155,6 +158,7 @@ export async function topUpStock(
   now: number,
 ): Promise<ConsoleOfferDto> {
   await deps.db.transaction().execute(async trx => {
+    await bumpCatalog(trx)
     const r = await trx
       .updateTable('offers')
       .set(eb => ({

@@ -14,13 +14,13 @@ export function offerRoutes(app: FastifyInstance, deps: Deps): void {
   app.get('/api/offers', async request => {
     const q = parse(offerListQuery, request.query, 'query')
     const user = await sessionUser(deps, request)
-    return { offers: await listLiveOffers(db, { storeId: q.store, userId: user?.id ?? null }, clock.now()) }
+    return { offers: await listLiveOffers(deps.catalog, { storeId: q.store, userId: user?.id ?? null }, clock.now()) }
   })
 
   app.get('/api/offers/:offerId', async request => {
     const { offerId } = parse(offerParams, request.params, 'params')
     const user = await sessionUser(deps, request)
-    const offer = await getOffer(db, offerId, user?.id ?? null, clock.now())
+    const offer = await getOffer(deps.catalog, offerId, user?.id ?? null, clock.now())
     if (!offer) throw notFound('offer')
     return { offer }
   })
@@ -28,17 +28,20 @@ export function offerRoutes(app: FastifyInstance, deps: Deps): void {
   app.get('/api/stores/:storeId', async request => {
     const { storeId } = parse(storeParams, request.params, 'params')
     const user = await sessionUser(deps, request)
-    const store = await getStore(db, storeId)
+    const store = await getStore(deps.catalog, storeId)
     if (!store) throw notFound('store')
     const { merchantId: _, ...dto } = store
-    return { store: dto, offers: await listLiveOffers(db, { storeId, userId: user?.id ?? null }, clock.now()) }
+    return {
+      store: dto,
+      offers: await listLiveOffers(deps.catalog, { storeId, userId: user?.id ?? null }, clock.now()),
+    }
   })
 
   /** A view of an offer reached inside the app; landing pages record theirs while rendering. */
   app.post('/api/offers/:offerId/views', async (request, reply) => {
     const { offerId } = parse(offerParams, request.params, 'params')
     const a = parse(attributionSchema, request.body, 'body')
-    const merchantId = await offerMerchant(db, offerId)
+    const merchantId = await offerMerchant(deps.catalog, offerId)
     if (!merchantId) throw notFound('offer')
     const viewer = {
       userId: sessionOf(deps, request)?.uid ?? null,

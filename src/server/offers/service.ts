@@ -5,6 +5,7 @@ import { isoOf } from '../../shared/time.ts'
 import { offerPhase, type Validity, validityToDto } from '../../shared/validity.ts'
 import type { Db } from '../db/index.ts'
 import type { MerchantsTable, OfferRow, OffersTable, StoresTable } from '../db/schema.ts'
+import type { CatalogSnapshot, OfferCatalog } from './catalog.ts'
 
 export function merchantDto(m: MerchantsTable): MerchantDto {
   return { id: m.id, name: m.name, logoUrl: m.logo_url }
@@ -55,141 +56,107 @@ export function offerDto(
   }
 }
 
-/** Offers with their merchant, the stores they are limited to, and the user's claim counts, in three queries. */
-async function hydrate(db: Db, offers: OfferRow[], userId: string | null, now: number): Promise<OfferDto[]> {
-  if (offers.length === 0) return []
-  const ids = offers.map(o => o.id)
-  const merchants = await db
-    .selectFrom('merchants')
-    .selectAll()
-    .where('id', 'in', [...new Set(offers.map(o => o.merchant_id))])
+/** How many coupons of each offer the user holds: the one query a logged-in read adds to the catalog. */
+async function claimCounts(db: Db, userId: string | null, offerIds: string[]): Promise<Map<string, number>> {
+  if (!userId || offerIds.length === 0) return new Map()
+  const rows = await db
+    .selectFrom('claim_counts')
+    .select(['offer_id', 'claimed'])
+    .where('user_id', '=', userId)
+    .where('offer_id', 'in', offerIds)
     .execute()
-  const links = await db.selectFrom('offer_stores').selectAll().where('offer_id', 'in', ids).execute()
-  const counts = userId
-    ? await db
-        .selectFrom('claim_counts')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .where('offer_id', 'in', ids)
-        .execute()
-    : []
-  return offers.map(o => {
-    const m = merchants.find(x => x.id === o.merchant_id)!
-    const storeIds = links.filter(l => l.offer_id === o.id).map(l => l.store_id)
-    return offerDto(o, m, storeIds, counts.find(c => c.offer_id === o.id)?.claimed ?? 0, now)
-  })
+  return new Map(rows.map(r => [r.offer_id, r.claimed]))
+}
+
+function dtoOf(snap: CatalogSnapshot, o: OfferRow, claimedByMe: number, now: number): OfferDto {
+  return offerDto(o, snap.merchants.get(o.merchant_id)!, snap.offerStores.get(o.id) ?? [], claimedByMe, now)
+}
+
+function validAt(snap: CatalogSnapshot, o: OfferRow, store: StoresTable): boolean {
+  if (o.all_stores === 1) return o.merchant_id === store.merchant_id
+  return (snap.offerStores.get(o.id) ?? []).includes(store.id)
 }
 
 /**
- * Live offers (status live, inside their claim window), optionally only those valid at one store.
- * Sold-out ones stay listed; drafts, paused and ended offers are not.
+ * Live offers (status live, inside their claim window), optionally only those valid at one store,
+ * newest first. Sold-out ones stay listed; drafts, paused and ended offers are not.
  */
 export async function listLiveOffers(
-  db: Db,
+  catalog: OfferCatalog,
   opts: { storeId?: string; userId: string | null },
   now: number,
 ): Promise<OfferDto[]> {
-  let q = db
-    .selectFrom('offers')
-    .selectAll('offers')
-    .where('status', '=', 'live')
-    .where('starts_at', '<=', now)
-    .where('ends_at', '>', now)
-  if (opts.storeId) {
-    const store = await db
-      .selectFrom('stores')
-      .select(['id', 'merchant_id'])
-      .where('id', '=', opts.storeId)
-      .executeTakeFirst()
-    if (!store) return []
-    q = q.where(eb =>
-      eb.or([
-        eb.and([eb('all_stores', '=', 1), eb('merchant_id', '=', store.merchant_id)]),
-        eb.exists(
-          eb
-            .selectFrom('offer_stores')
-            .select('offer_id')
-            .whereRef('offer_stores.offer_id', '=', 'offers.id')
-            .where('offer_stores.store_id', '=', store.id),
-        ),
-      ]),
-    )
-  }
-  const rows = await q.orderBy('starts_at', 'desc').orderBy('id').execute()
-  return hydrate(db, rows, opts.userId, now)
+  const snap = await catalog.readWith({ stores: opts.storeId ? [opts.storeId] : [] })
+  const store = opts.storeId ? snap.stores.get(opts.storeId) : undefined
+  if (opts.storeId && !store) return []
+  const live = snap.ordered.filter(
+    o => o.status === 'live' && o.starts_at <= now && o.ends_at > now && (!store || validAt(snap, o, store)),
+  )
+  const counts = await claimCounts(
+    catalog.db,
+    opts.userId,
+    live.map(o => o.id),
+  )
+  return live.map(o => dtoOf(snap, o, counts.get(o.id) ?? 0, now))
 }
 
 /**
  * Offers by id, live or not (a shared link must still explain an ended, paused or upcoming offer),
- * with their stores. A fixed five queries however many offers: coupon lists call this once.
+ * with their stores: from the catalog, plus the caller's claim counts. Coupon lists call this once.
  */
 export async function getOffers(
-  db: Db,
+  catalog: OfferCatalog,
   offerIds: string[],
   userId: string | null,
   now: number,
 ): Promise<Map<string, OfferDetailDto>> {
+  const wanted = [...new Set(offerIds)]
+  const snap = await catalog.readWith({ offers: wanted })
+  const rows = wanted.map(id => snap.offers.get(id)).filter((o): o is OfferRow => !!o)
+  const counts = await claimCounts(
+    catalog.db,
+    userId,
+    rows.map(o => o.id),
+  )
   const found = new Map<string, OfferDetailDto>()
-  if (offerIds.length === 0) return found
-  const rows = await db
-    .selectFrom('offers')
-    .selectAll()
-    .where('id', 'in', [...new Set(offerIds)])
-    .execute()
-  if (rows.length === 0) return found
-  const dtos = await hydrate(db, rows, userId, now)
-  const stores = await db
-    .selectFrom('stores')
-    .selectAll()
-    .where('merchant_id', 'in', [...new Set(rows.map(r => r.merchant_id))])
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute()
-  rows.forEach((row, i) => {
-    const dto = dtos[i]!
-    const valid = stores.filter(
-      s => s.merchant_id === row.merchant_id && (row.all_stores === 1 || dto.storeIds.includes(s.id)),
+  for (const row of rows) {
+    const dto = dtoOf(snap, row, counts.get(row.id) ?? 0, now)
+    const valid = (snap.storesByMerchant.get(row.merchant_id) ?? []).filter(
+      s => row.all_stores === 1 || dto.storeIds.includes(s.id),
     )
-    found.set(row.id, {
-      ...dto,
-      stores: valid.map(storeDto),
-      wxCardId: row.wx_card_id,
-      wxStockId: row.wx_stock_id,
-    })
-  })
+    found.set(row.id, { ...dto, stores: valid.map(storeDto), wxCardId: row.wx_card_id, wxStockId: row.wx_stock_id })
+  }
   return found
 }
 
 /** One offer as a consumer may see it: a draft is not there yet (it has no coupons, so no coupon page needs it). */
 export async function getOffer(
-  db: Db,
+  catalog: OfferCatalog,
   offerId: string,
   userId: string | null,
   now: number,
 ): Promise<OfferDetailDto | null> {
-  const row = await db.selectFrom('offers').select('status').where('id', '=', offerId).executeTakeFirst()
+  const snap = await catalog.readWith({ offers: [offerId] })
+  const row = snap.offers.get(offerId)
   if (!row || row.status === 'draft') return null
-  return (await getOffers(db, [offerId], userId, now)).get(offerId) ?? null
+  return (await getOffers(catalog, [offerId], userId, now)).get(offerId) ?? null
 }
 
-export async function getStore(db: Db, storeId: string) {
-  const store = await db.selectFrom('stores').selectAll().where('id', '=', storeId).executeTakeFirst()
-  if (!store) return null
-  const merchant = await db
-    .selectFrom('merchants')
-    .selectAll()
-    .where('id', '=', store.merchant_id)
-    .executeTakeFirstOrThrow()
+export async function getStore(catalog: OfferCatalog, storeId: string) {
+  const snap = await catalog.readWith({ stores: [storeId] })
+  const store = snap.stores.get(storeId)
+  const merchant = store && snap.merchants.get(store.merchant_id)
+  if (!store || !merchant) return null
   return { ...storeDto(store), merchant: merchantDto(merchant), merchantId: merchant.id }
 }
 
+/** A store by id, for naming where a coupon was redeemed. */
+export async function storeById(catalog: OfferCatalog, storeId: string): Promise<StoresTable | null> {
+  return (await catalog.read()).stores.get(storeId) ?? null
+}
+
 /** The merchant an offer consumers can see belongs to, or null when there is no such offer (or only a draft). */
-export async function offerMerchant(db: Db, offerId: string): Promise<string | null> {
-  const row = await db
-    .selectFrom('offers')
-    .select('merchant_id')
-    .where('id', '=', offerId)
-    .where('status', '!=', 'draft')
-    .executeTakeFirst()
-  return row?.merchant_id ?? null
+export async function offerMerchant(catalog: OfferCatalog, offerId: string): Promise<string | null> {
+  const row = (await catalog.readWith({ offers: [offerId] })).offers.get(offerId)
+  return row && row.status !== 'draft' ? row.merchant_id : null
 }

@@ -40,7 +40,7 @@ export function redemptionRoutes(app: FastifyInstance, deps: Deps): void {
       return { coupon: await redeem(db, input, now), wallet }
     })
     const consumer = await consumerName(db, coupon.user_id)
-    const [dto] = await couponDtos(db, [coupon], coupon.user_id, now)
+    const [dto] = await couponDtos(deps.catalog, [coupon], coupon.user_id, now)
     return {
       coupon: dto!,
       redeemedAt: isoOf(now),

@@ -94,7 +94,7 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
       state.missing = route === pagePaths.offer ? 'offer' : 'store'
     }
     if (landing?.page === 'offer') {
-      const offer = await getOffer(db, landing.params.offerId!, user?.id ?? null, now)
+      const offer = await getOffer(deps.catalog, landing.params.offerId!, user?.id ?? null, now)
       if (offer) {
         state.offer = offer
         await recordView(deps, { merchantId: offer.merchant.id, offerId: offer.id }, attribution, viewer)
@@ -103,12 +103,12 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
         state.missing = 'offer'
       }
     } else if (landing?.page === 'store') {
-      const store = await getStore(db, landing.params.storeId!)
+      const store = await getStore(deps.catalog, landing.params.storeId!)
       if (store) {
         const { merchantId, ...dto } = store
         state.store = {
           store: dto,
-          offers: await listLiveOffers(db, { storeId: store.id, userId: user?.id ?? null }, now),
+          offers: await listLiveOffers(deps.catalog, { storeId: store.id, userId: user?.id ?? null }, now),
         }
         await recordView(deps, { merchantId, storeId: store.id }, attribution, viewer)
       } else {
@@ -116,7 +116,7 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
         state.missing = 'store'
       }
     } else if (landing?.page === 'offers') {
-      state.offers = await listLiveOffers(db, { userId: user?.id ?? null }, now)
+      state.offers = await listLiveOffers(deps.catalog, { userId: user?.id ?? null }, now)
     }
     const html = landing ? await site.render(url.pathname + decodableSearch(url), state) : ''
     return reply

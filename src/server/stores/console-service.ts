@@ -6,6 +6,7 @@ import type { StoresTable } from '../db/schema.ts'
 import { notFound } from '../http/errors.ts'
 import { diff, recordAudit } from '../merchants/audit.ts'
 import { newId } from '../random.ts'
+import { bumpCatalog } from '../offers/catalog.ts'
 
 interface Who {
   merchantId: string
@@ -62,6 +63,7 @@ export async function createStore(db: Db, who: Who, input: StoreInput, now: numb
   const row = { id: newId(), merchant_id: who.merchantId, ...input, created_at: now }
   await db.transaction().execute(async trx => {
     await trx.insertInto('stores').values(row).execute()
+    await bumpCatalog(trx)
     const changes = diff(null, input, ['name', 'address'])
     await recordAudit(trx, { ...who, action: 'store.create', target: target(row), changes }, now)
   })
@@ -85,6 +87,7 @@ export async function updateStore(
       .set({ name: after.name, address: after.address })
       .where('id', '=', before.id)
       .execute()
+    await bumpCatalog(trx)
     await recordAudit(
       trx,
       { merchantId: who.merchantId, actorId: who.actorId, action: 'store.update', target: target(after), changes },

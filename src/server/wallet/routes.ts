@@ -53,6 +53,6 @@ export function walletRoutes(app: FastifyInstance, deps: Deps): void {
         throw new AppError('code_mismatch', '微信卡包中没有这张券')
       await db.transaction().execute(trx => recordWalletAdd(trx, coupon, clock.now()))
     }
-    return { coupon: (await getCoupon(db, user.id, couponId, clock.now()))! } satisfies CouponResponse
+    return { coupon: (await getCoupon(deps.catalog, user.id, couponId, clock.now()))! } satisfies CouponResponse
   })
 }
