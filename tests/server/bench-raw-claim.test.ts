@@ -13,6 +13,7 @@ import { isWellFormedCode } from '../../src/shared/code.ts'
 import { claimCoupon } from '../../src/server/coupons/service.ts'
 import { seedDemo } from '../../src/server/db/seed.ts'
 import { createTestDatabase, type TestDatabase, usingPostgres } from '../helpers/db.ts'
+import { OfferCatalog } from '../../src/server/offers/catalog.ts'
 
 let database: TestDatabase
 let raw: (c: RawClaim) => Promise<Outcome>
@@ -76,7 +77,7 @@ describe(`the raw claim baseline (${usingPostgres ? 'PostgreSQL, one round trip'
     await copyOffer(database.db, bench, stock, now)
     const u = users[0]!
     await claimCoupon(
-      database.db,
+      new OfferCatalog(database.db),
       { offerId: served, userId: u.id, key: `server-key-${served}`, attribution: { ch: 'share' } },
       now,
     )

@@ -14,6 +14,7 @@ import { planFault, startTestApp, type TestApp } from '../helpers/app.ts'
 import { clerkPhone } from '../helpers/clerk.ts'
 import { newKey, Phone } from '../helpers/phone.ts'
 import { addToSandboxWallet, eventually } from '../helpers/wallet.ts'
+import { OfferCatalog } from '../../src/server/offers/catalog.ts'
 
 let t: TestApp
 beforeAll(async () => {
@@ -76,7 +77,7 @@ describe('the wrong-code limit', () => {
     await consumer.login()
     const me = (await consumer.get('/api/me')).json.user
     const foreign = await claimCoupon(
-      db,
+      new OfferCatalog(db),
       { offerId: 'elsewhere-offer', userId: me.id, key: newId(), attribution: {} },
       now,
     )

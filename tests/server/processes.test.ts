@@ -11,6 +11,7 @@ import { createSandboxCard } from '../../src/server/sandbox/seed.ts'
 import { createTestDatabase, type TestDatabase } from '../helpers/db.ts'
 import { type ServerProcess, startServerProcess } from '../helpers/process.ts'
 import { sessionCookie } from '../helpers/users.ts'
+import { OfferCatalog } from '../../src/server/offers/catalog.ts'
 
 const SECRET = 'processes-test-session-secret-0123456789'
 let database: TestDatabase
@@ -51,7 +52,7 @@ describe('two server processes on one database', () => {
     for (let i = 0; i < 60; i++) {
       const { user } = await cookieFor(`oConsumerTwoProcesses${String(i).padStart(6, '0')}`)
       const { coupon } = await claimCoupon(
-        database.db,
+        new OfferCatalog(database.db),
         { offerId: 'all-88', userId: user.id, key: newId(), attribution: {} },
         now,
       )

@@ -80,6 +80,13 @@ export function sessionUser(deps: Deps, request: FastifyRequest): Promise<UserRo
   return found
 }
 
+/** The session, or a 401 that tells the page where to log in: for hot paths that need only who it is. */
+export function requireSession(deps: Deps, request: FastifyRequest, returnPath = '/'): SessionPayload {
+  const s = sessionOf(deps, request)
+  if (!s) throw new AppError('unauthenticated', '请先登录', { loginUrl: loginPath(returnPath) })
+  return s
+}
+
 /** The user, or a 401 that tells the page where to send the person to log in. */
 export async function requireUser(deps: Deps, request: FastifyRequest, returnPath = '/'): Promise<UserRow> {
   const user = await sessionUser(deps, request)

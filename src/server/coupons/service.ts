@@ -1,24 +1,26 @@
 /**
- * Claiming and reading coupons. The claim is one transaction of conditional writes:
- * an idempotency key insert, a stock decrement guarded by stock_left > 0, and a per-user
- * count upsert guarded by the limit. Nothing is read and then written, so any number of
- * concurrent claims, on either engine and across processes, can't oversell.
+ * Claiming and reading coupons. The claim's writes are one transaction of conditional writes
+ * (db/claim.ts): an idempotency key insert, a stock decrement guarded by stock_left > 0 and the
+ * offer being live, and a per-user count upsert guarded by the limit. Nothing is read and then
+ * written, so any number of concurrent claims, on either engine and across processes, can't
+ * oversell. What the claim needs to know beforehand (the offer's merchant, for the channel and the
+ * store) comes from the in-memory catalog; and once the catalog knows an offer is sold out, a
+ * claim answers without writing anything (it only looks for an earlier claim with the same key).
  */
 import type { Attribution } from '../../shared/api/common.ts'
 import type { CouponDto } from '../../shared/api/coupons.ts'
 import type { OfferStatus } from '../../shared/api/offers.ts'
 import { makeCode } from '../../shared/code.ts'
-import { couponStatus, couponWindow, type OfferPhase, offerPhase } from '../../shared/validity.ts'
+import { chinaDay, isoOf } from '../../shared/time.ts'
+import { couponStatus, type OfferPhase, offerPhase } from '../../shared/validity.ts'
 import { FIXED_CHANNELS } from '../channels/codes.ts'
-import { recordEvent } from '../analytics/events.ts'
+import { writeClaim } from '../db/claim.ts'
 import type { Db } from '../db/index.ts'
 import type { CouponsTable } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
-import { isoOf } from '../../shared/time.ts'
 import type { OfferCatalog } from '../offers/catalog.ts'
-import { getOffers, offerValidity, storeDto } from '../offers/service.ts'
+import { getOffers, storeDto } from '../offers/service.ts'
 import { newId, randomDigit } from '../random.ts'
-import { storeOfMerchant } from '../stores/service.ts'
 
 export interface ClaimInput {
   offerId: string
@@ -29,124 +31,111 @@ export interface ClaimInput {
   channelOf?: (merchantId: string, ch: string | undefined) => string
 }
 
+export interface Claimed {
+  coupon: CouponsTable
+  created: boolean
+  /** How many of this offer the user now holds, when the claim just counted it. */
+  claimed?: number
+}
+
 const fixedChannel = (_merchantId: string, ch: string | undefined) =>
   ch && (FIXED_CHANNELS as readonly string[]).includes(ch) ? ch : 'direct'
 
-export async function claimCoupon(
-  db: Db,
-  input: ClaimInput,
-  now: number,
-): Promise<{ coupon: CouponsTable; created: boolean }> {
-  return db.transaction().execute(async trx => {
-    const couponId = newId()
-    const keyed = await trx
-      .insertInto('claim_keys')
-      .values({ user_id: input.userId, key: input.key, offer_id: input.offerId, coupon_id: couponId, created_at: now })
-      .onConflict(oc => oc.columns(['user_id', 'key']).doNothing())
-      .executeTakeFirst()
-    if (Number(keyed.numInsertedOrUpdatedRows ?? 0n) === 0) {
-      const prior = await trx
-        .selectFrom('claim_keys')
-        .selectAll()
-        .where('user_id', '=', input.userId)
-        .where('key', '=', input.key)
-        .executeTakeFirstOrThrow()
-      if (prior.offer_id !== input.offerId)
-        throw new AppError('idempotency_key_reused', 'this Idempotency-Key was used for another offer')
-      const coupon = await trx
-        .selectFrom('coupons')
-        .selectAll()
-        .where('id', '=', prior.coupon_id)
-        .executeTakeFirstOrThrow()
-      return { coupon, created: false }
+export async function claimCoupon(catalog: OfferCatalog, input: ClaimInput, now: number): Promise<Claimed> {
+  const db = catalog.db
+  const snap = await catalog.readWith({ offers: [input.offerId] })
+  const offer = snap.offers.get(input.offerId)
+  if (!offer) throw new AppError('not_found', 'offer not found')
+  if (offer.stock_left <= 0) {
+    // Known to be sold out: no write, only the look for a retry of an earlier, successful claim.
+    const earlier = await earlierClaim(db, input)
+    if (earlier) return earlier
+    await refuse(db, input.offerId, now)
+  }
+  const merchantId = offer.merchant_id
+  const a = input.attribution
+  const store = a.store ? snap.stores.get(a.store) : undefined
+  const base = {
+    userId: input.userId,
+    key: input.key,
+    offerId: input.offerId,
+    now,
+    channel: (input.channelOf ?? fixedChannel)(merchantId, a.ch),
+    ref: a.ref ?? null,
+    storeId: store && store.merchant_id === merchantId ? store.id : null,
+    day: chinaDay(now),
+  }
+  // A collision among 10^15 codes is rare but possible; the unique index decides.
+  for (let tries = 0; tries < 6; tries++) {
+    const w = { ...base, couponId: newId(), code: makeCode(randomDigit), eventId: newId() }
+    const r = await writeClaim(db, w)
+    if (r.kind === 'code_taken') continue
+    if (r.kind === 'created') {
+      const coupon: CouponsTable = {
+        id: w.couponId,
+        offer_id: w.offerId,
+        user_id: w.userId,
+        code: w.code,
+        claimed_at: now,
+        valid_from: r.validFrom,
+        valid_to: r.validTo,
+        channel: w.channel,
+        ref: w.ref,
+        store_id: w.storeId,
+        in_wallet: 0,
+        wallet_added_at: null,
+        wallet_removed_at: null,
+        redeemed_at: null,
+        redeemed_store_id: null,
+        redeemed_by: null,
+        redeemed_source: null,
+      }
+      return { coupon, created: true, claimed: r.claimed }
     }
+    if (r.kind === 'existing') return { coupon: await couponRow(db, r.couponId), created: false }
+    if (r.kind === 'key_reused')
+      throw new AppError('idempotency_key_reused', 'this Idempotency-Key was used for another offer')
+    if (r.kind === 'limit') throw new AppError('limit_reached', `每人限领${r.perUserLimit}张`)
+    // Not live, or no stock left: say which, and remember a sellout so the next claims write nothing.
+    const why = await refuse(db, input.offerId, now, false)
+    if (why === 'sold_out') offer.stock_left = 0
+    throw new AppError('sold_out', '已抢光')
+  }
+  throw new Error('could not find a free coupon code')
+}
 
-    const offer = await trx.selectFrom('offers').selectAll().where('id', '=', input.offerId).executeTakeFirst()
-    if (!offer) throw new AppError('not_found', 'offer not found')
+async function couponRow(db: Db, couponId: string): Promise<CouponsTable> {
+  return db.selectFrom('coupons').selectAll().where('id', '=', couponId).executeTakeFirstOrThrow()
+}
 
-    const took = await trx
-      .updateTable('offers')
-      .set(eb => ({ stock_left: eb('stock_left', '-', 1) }))
-      .where('id', '=', offer.id)
-      .where('stock_left', '>', 0)
-      // The status is part of the condition, not read before it: a pause that commits first stops this claim.
-      .where('status', '=', 'live')
-      .where('starts_at', '<=', now)
-      .where('ends_at', '>', now)
-      .executeTakeFirst()
-    if (Number(took.numUpdatedRows) === 0) {
-      // Read again after the refusal: a pause that committed since the first read is what to explain.
-      const { status } = await trx
-        .selectFrom('offers')
-        .select('status')
-        .where('id', '=', offer.id)
-        .executeTakeFirstOrThrow()
-      const phase = offerPhase({ startsAt: offer.starts_at, endsAt: offer.ends_at, status }, now)
-      if (phase !== 'live') throw new AppError('offer_not_live', notLiveMessage(phase, status))
-      throw new AppError('sold_out', '已抢光')
-    }
+/** A retry of a claim that already went through (same user, same key): its coupon. */
+async function earlierClaim(db: Db, input: ClaimInput): Promise<Claimed | null> {
+  const prior = await db
+    .selectFrom('claim_keys')
+    .select(['offer_id', 'coupon_id'])
+    .where('user_id', '=', input.userId)
+    .where('key', '=', input.key)
+    .executeTakeFirst()
+  if (!prior) return null
+  if (prior.offer_id !== input.offerId)
+    throw new AppError('idempotency_key_reused', 'this Idempotency-Key was used for another offer')
+  return { coupon: await couponRow(db, prior.coupon_id), created: false }
+}
 
-    const counted = await trx
-      .insertInto('claim_counts')
-      .values({ user_id: input.userId, offer_id: offer.id, claimed: 1 })
-      .onConflict(oc =>
-        oc
-          .columns(['user_id', 'offer_id'])
-          .doUpdateSet(eb => ({ claimed: eb('claim_counts.claimed', '+', 1) }))
-          .where('claim_counts.claimed', '<', offer.per_user_limit),
-      )
-      .executeTakeFirst()
-    if (Number(counted.numInsertedOrUpdatedRows ?? 0n) === 0)
-      throw new AppError('limit_reached', `每人限领${offer.per_user_limit}张`)
-
-    const storeId = await storeOfMerchant(trx, input.attribution.store, offer.merchant_id)
-    const window = couponWindow(offerValidity(offer), now)
-    const row: CouponsTable = {
-      id: couponId,
-      offer_id: offer.id,
-      user_id: input.userId,
-      code: '',
-      claimed_at: now,
-      valid_from: window.from,
-      valid_to: window.to,
-      channel: (input.channelOf ?? fixedChannel)(offer.merchant_id, input.attribution.ch),
-      ref: input.attribution.ref ?? null,
-      store_id: storeId,
-      in_wallet: 0,
-      wallet_added_at: null,
-      wallet_removed_at: null,
-      redeemed_at: null,
-      redeemed_store_id: null,
-      redeemed_by: null,
-      redeemed_source: null,
-    }
-    // A collision among 10^15 codes is rare but possible; the unique index decides.
-    for (let tries = 0; ; tries++) {
-      row.code = makeCode(randomDigit)
-      const ins = await trx
-        .insertInto('coupons')
-        .values(row)
-        .onConflict(oc => oc.column('code').doNothing())
-        .executeTakeFirst()
-      if (Number(ins.numInsertedOrUpdatedRows ?? 0n) === 1) break
-      if (tries > 5) throw new Error('could not find a free coupon code')
-    }
-    await recordEvent(
-      trx,
-      {
-        type: 'claim',
-        merchant_id: offer.merchant_id,
-        offer_id: offer.id,
-        coupon_id: couponId,
-        user_id: input.userId,
-        store_id: row.store_id,
-        channel: row.channel,
-        ref: row.ref,
-      },
-      now,
-    )
-    return { coupon: row, created: true }
-  })
+/**
+ * Why a claim could not take a coupon, read after the refusal (a pause that committed since is what
+ * to explain): a refusal for an offer that isn't live, otherwise 'sold_out' (thrown when `raise`).
+ */
+async function refuse(db: Db, offerId: string, now: number, raise = true): Promise<'sold_out'> {
+  const o = await db
+    .selectFrom('offers')
+    .select(['status', 'starts_at', 'ends_at'])
+    .where('id', '=', offerId)
+    .executeTakeFirstOrThrow()
+  const phase = offerPhase({ startsAt: o.starts_at, endsAt: o.ends_at, status: o.status }, now)
+  if (phase !== 'live') throw new AppError('offer_not_live', notLiveMessage(phase, o.status))
+  if (raise) throw new AppError('sold_out', '已抢光')
+  return 'sold_out'
 }
 
 function notLiveMessage(phase: Exclude<OfferPhase, 'live'>, status: OfferStatus): string {
@@ -161,14 +150,17 @@ export async function couponDtos(
   rows: CouponsTable[],
   userId: string,
   now: number,
+  /** The user's claim counts when the caller knows them already (a claim just counted): no query. */
+  claimed?: Map<string, number>,
 ): Promise<CouponDto[]> {
   const offers = await getOffers(
     catalog,
     rows.map(r => r.offer_id),
     userId,
     now,
+    claimed,
   )
-  const snap = await catalog.read()
+  const snap = await catalog.readWith({ stores: rows.map(r => r.redeemed_store_id).filter((s): s is string => !!s) })
   return rows.map(r => {
     const redeemedStore = r.redeemed_store_id ? snap.stores.get(r.redeemed_store_id) : undefined
     return {

@@ -20,6 +20,17 @@ import type { Database } from './schema.ts'
 export type Db = Kysely<Database>
 export type Engine = 'sqlite' | 'postgres'
 
+/** The driver underneath Kysely, for the one path that goes around it (db/claim.ts). */
+export type Native = { engine: 'sqlite'; sqlite: SQLite.Database } | { engine: 'postgres'; pool: pg.Pool }
+const natives = new WeakMap<object, Native>()
+
+/** The native handle of a database opened by openDatabase. */
+export function nativeOf(db: Db): Native {
+  const n = natives.get(db)
+  if (!n) throw new Error('nativeOf: not a database from openDatabase')
+  return n
+}
+
 export interface OpenDatabase {
   db: Db
   engine: Engine
@@ -91,6 +102,7 @@ export function openDatabase(url: string): OpenDatabase {
     sqlite.pragma('synchronous = NORMAL')
     sqlite.pragma('foreign_keys = ON')
     const db = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: withStatementCache(sqlite) }) })
+    natives.set(db, { engine: 'sqlite', sqlite })
     return { db, engine: 'sqlite', close: () => db.destroy() }
   }
   const pool = new pg.Pool({
@@ -106,5 +118,6 @@ export function openDatabase(url: string): OpenDatabase {
   // one on the next query, and a query in flight fails on its own, so there is nothing else to do.
   pool.on('error', () => {})
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+  natives.set(db, { engine: 'postgres', pool })
   return { db, engine: 'postgres', close: () => db.destroy() }
 }

@@ -10,6 +10,7 @@ import * as merchantConsole from './migrations/2026-12-03-console.ts'
 import * as funnel from './migrations/2026-12-03-funnel.ts'
 import * as channels from './migrations/2026-12-04-channels.ts'
 import * as catalog from './migrations/2026-12-05-catalog.ts'
+import * as claimFunction from './migrations/2026-12-05-claim-function.ts'
 
 /** Listed by hand, in date order: the migration table is visible, not loaded from a folder scan. */
 const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03-funnel': funnel,
   '2026-12-04-channels': channels,
   '2026-12-05-catalog': catalog,
+  '2026-12-05-claim-function': claimFunction,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

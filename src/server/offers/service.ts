@@ -109,15 +109,19 @@ export async function getOffers(
   offerIds: string[],
   userId: string | null,
   now: number,
+  /** The user's claim counts when the caller knows them already: no query. */
+  known?: Map<string, number>,
 ): Promise<Map<string, OfferDetailDto>> {
   const wanted = [...new Set(offerIds)]
   const snap = await catalog.readWith({ offers: wanted })
   const rows = wanted.map(id => snap.offers.get(id)).filter((o): o is OfferRow => !!o)
-  const counts = await claimCounts(
-    catalog.db,
-    userId,
-    rows.map(o => o.id),
-  )
+  const counts =
+    known ??
+    (await claimCounts(
+      catalog.db,
+      userId,
+      rows.map(o => o.id),
+    ))
   const found = new Map<string, OfferDetailDto>()
   for (const row of rows) {
     const dto = dtoOf(snap, row, counts.get(row.id) ?? 0, now)
