@@ -3,6 +3,7 @@ import fastifyCookie from '@fastify/cookie'
 import fastifyRateLimit from '@fastify/rate-limit'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions, LogController } from 'fastify'
 import { sql } from 'kysely'
+import { ViewBuffer } from './analytics/view-buffer.ts'
 import { sweepViewMarksEvery, VIEWS_PER_MINUTE } from './analytics/views.ts'
 import { SessionRevocations } from './auth/revocations.ts'
 import { authRoutes, LOGIN_STARTS_PER_MINUTE } from './auth/routes.ts'
@@ -64,6 +65,8 @@ export interface AppOptions {
   logger?: FastifyServerOptions['logger']
   /** Domain handlers for WeChat event pushes, by event name. */
   pushHandlers?: PushHandlers
+  /** How long views wait to be written in one batch; 0 writes each before answering (tests). */
+  viewFlushMs?: number
   /** How often the outbox worker looks for WeChat calls to deliver; 0 turns it off. */
   outboxIntervalMs?: number
 }
@@ -82,6 +85,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   }
   const channels = new ChannelCodes(opts.db)
   const catalog = new OfferCatalog(opts.db)
+  // Views are analytics: a batch that fails is logged and dropped, never retried into the next page's time.
+  const views = new ViewBuffer(opts.db, opts.viewFlushMs ?? 200, err => app.log.error({ err }, 'writing views failed'))
   const deps: Deps = {
     config: opts.config,
     db: opts.db,
@@ -92,6 +97,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     limits,
     channels,
     catalog,
+    views,
   }
   const app = Fastify({
     logger: loggerOptions(opts.logger),
@@ -174,6 +180,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     stopSweeps = sweepViewMarksEvery(deps, 10 * 60_000)
   })
   app.addHook('onClose', async () => stopSweeps())
+  // Views still queued are written before the app lets go of the database.
+  app.addHook('onClose', async () => views.close())
 
   app.setNotFoundHandler((request, reply) => {
     const wantsHtml =

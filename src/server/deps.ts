@@ -1,4 +1,5 @@
 import type { SessionRevocations } from './auth/revocations.ts'
+import type { ViewBuffer } from './analytics/view-buffer.ts'
 import type { ChannelCodes } from './channels/codes.ts'
 import type { Clock } from './clock.ts'
 import type { Config } from './config.ts'
@@ -23,4 +24,6 @@ export interface Deps {
   channels: ChannelCodes
   /** Offers, stores and merchants as consumers read them, kept in memory (offers/catalog.ts). */
   catalog: OfferCatalog
+  /** Views waiting to be written in the next batch (analytics/view-buffer.ts). */
+  views: ViewBuffer
 }

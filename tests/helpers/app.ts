@@ -55,6 +55,8 @@ export async function startTestApp(
     clock?: ReturnType<typeof testClock>
     pushHandlers?: PushHandlers
     outboxIntervalMs?: number
+    /** Views are written before each page answers unless a test asks for batches. */
+    viewFlushMs?: number
   } = {},
 ): Promise<TestApp> {
   const port = await freePort()
@@ -81,6 +83,7 @@ export async function startTestApp(
     clock,
     pushHandlers: opts.pushHandlers,
     outboxIntervalMs: opts.outboxIntervalMs ?? 0,
+    viewFlushMs: opts.viewFlushMs ?? 0,
   })
   await app.listen({ port, host: '127.0.0.1' })
   return {

@@ -91,3 +91,36 @@ describe('the funnel aggregates', () => {
     expect((await funnel(t.database.db, 'shanchuan', q('offer'))).totals.views).toBe(3)
   })
 })
+
+describe('views written in batches', () => {
+  it('are counted exactly as written one by one, and the last batch is written when the app closes', async () => {
+    const batched = await startTestApp({ viewFlushMs: 60_000 })
+    let closed = false
+    try {
+      const a = new Phone(batched.url)
+      const b = new Phone(batched.url)
+      for (let i = 0; i < 3; i++) await a.get('/o/all-88?ch=qr', { accept: 'text/html' })
+      await b.get('/o/all-88?ch=qr', { accept: 'text/html' })
+      const views = () =>
+        batched.database.db
+          .selectFrom('events')
+          .select(eb => eb.fn.countAll<number>().as('n'))
+          .where('type', '=', 'view')
+          .executeTakeFirstOrThrow()
+      // Nothing written yet: the batch waits (a minute here).
+      expect(Number((await views()).n)).toBe(0)
+      await batched.app.close()
+      closed = true
+      expect(Number((await views()).n)).toBe(4)
+      const f = await funnel(batched.database.db, 'shanchuan', {
+        from: chinaDay(batched.clock.now()),
+        to: chinaDay(batched.clock.now()),
+        groupBy: 'offer',
+      })
+      expect(f.totals.views).toBe(2)
+    } finally {
+      if (!closed) await batched.app.close()
+      await batched.database.drop()
+    }
+  })
+})

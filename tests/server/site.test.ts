@@ -177,3 +177,36 @@ describe('the merchant console', () => {
     expect(landingJs).not.toMatch(/ConsoleLayout|tdesign/i)
   })
 })
+
+describe('rendered landing pages kept in memory', () => {
+  it('never outlive what they show: a new title or stock figure renders a new page', async () => {
+    const first = await (await html('/o/cookie-gift?ch=qr')).text()
+    expect(await (await html('/o/cookie-gift?ch=qr')).text()).toBe(first)
+    await t.database.db
+      .updateTable('offers')
+      .set({ title: '满30赠手工曲奇·今日' })
+      .where('id', '=', 'cookie-gift')
+      .execute()
+    await touchCatalog(t)
+    const retitled = await (await html('/o/cookie-gift?ch=qr')).text()
+    expect(retitled).toContain('满30赠手工曲奇·今日')
+    await t.database.db.updateTable('offers').set({ stock_left: 7 }).where('id', '=', 'cookie-gift').execute()
+    await touchCatalog(t)
+    const restocked = await (await html('/o/cookie-gift?ch=qr')).text()
+    expect(restocked).not.toBe(retitled)
+    expect(
+      JSON.parse(restocked.match(/<script id="kq-state" type="application\/json">(.*?)<\/script>/s)![1]!).offer
+        .stockLeft,
+    ).toBe(7)
+  })
+
+  it('are never shared between people: a logged-in visitor gets a page of their own', async () => {
+    const phone = new Phone(t.url)
+    await phone.login()
+    const page = await phone.get('/o/cookie-gift?ch=qr', { accept: 'text/html' })
+    const state = JSON.parse(page.body.match(/<script id="kq-state" type="application\/json">(.*?)<\/script>/s)![1]!)
+    expect(state.user.id).toBeTruthy()
+    const anonymous = await (await html('/o/cookie-gift?ch=qr')).text()
+    expect(anonymous).toMatch(/"user":null/)
+  })
+})

@@ -1,12 +1,12 @@
 /**
  * Recording a view: the one service both paths use (a landing page rendered on the server, and
- * a view inside the app). Views cost a row each, so each client (its user, else its address) is
- * limited per minute; past that the page is still served, the view just isn't counted again.
+ * a view inside the app), written in batches by the ViewBuffer. Views cost a row each, so each
+ * client (its user, else its address) is limited per minute; past that the page is still served,
+ * the view just isn't counted again.
  */
 import type { Attribution } from '../../shared/api/common.ts'
 import type { Deps } from '../deps.ts'
-import { storeOfMerchant } from '../stores/service.ts'
-import { recordEvent, sweepViewMarks } from './events.ts'
+import { sweepViewMarks } from './events.ts'
 
 export interface ViewTarget {
   merchantId: string
@@ -25,23 +25,20 @@ export async function recordView(
   viewer: { userId: string | null; ip: string; visitor: string },
 ): Promise<boolean> {
   if (!deps.limits.views.allow(viewer.userId ? `u:${viewer.userId}` : `ip:${viewer.ip}`)) return false
-  const storeId = target.storeId ?? (await storeOfMerchant(deps.db, a.store, target.merchantId))
-  const now = deps.clock.now()
-  await deps.db.transaction().execute(async trx => {
-    await recordEvent(
-      trx,
-      {
-        type: 'view',
-        merchant_id: target.merchantId,
-        offer_id: target.offerId ?? null,
-        user_id: viewer.userId,
-        store_id: storeId,
-        channel: deps.channels.known(target.merchantId, a.ch),
-        ref: a.ref ?? null,
-      },
-      now,
-      viewer.visitor,
-    )
+  const linked = a.store ? (await deps.catalog.read()).stores.get(a.store) : undefined
+  const storeId = target.storeId ?? (linked?.merchant_id === target.merchantId ? linked.id : null)
+  await deps.views.add({
+    event: {
+      type: 'view',
+      merchant_id: target.merchantId,
+      offer_id: target.offerId ?? null,
+      user_id: viewer.userId,
+      store_id: storeId,
+      channel: deps.channels.known(target.merchantId, a.ch),
+      ref: a.ref ?? null,
+    },
+    at: deps.clock.now(),
+    viewer: viewer.visitor,
   })
   return true
 }

@@ -98,7 +98,7 @@ export async function claimCoupon(catalog: OfferCatalog, input: ClaimInput, now:
     if (r.kind === 'limit') throw new AppError('limit_reached', `每人限领${r.perUserLimit}张`)
     // Not live, or no stock left: say which, and remember a sellout so the next claims write nothing.
     const why = await refuse(db, input.offerId, now, false)
-    if (why === 'sold_out') offer.stock_left = 0
+    if (why === 'sold_out') catalog.noteSoldOut(offer.id)
     throw new AppError('sold_out', '已抢光')
   }
   throw new Error('could not find a free coupon code')

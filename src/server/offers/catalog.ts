@@ -37,6 +37,8 @@ export class OfferCatalog {
   private checkedAt = Number.NEGATIVE_INFINITY
   private stockAt = Number.NEGATIVE_INFINITY
   private refreshing: Promise<void> | null = null
+  /** Bumped whenever anything consumers read changed (a reload, a stock figure): caches of pages key on it. */
+  private generation = 0
 
   constructor(
     readonly db: Db,
@@ -53,6 +55,20 @@ export class OfferCatalog {
       await this.refreshing
     }
     return this.snap!
+  }
+
+  /** Names what the current snapshot says: equal stamps, equal pages (site/routes.ts caches on it). */
+  stamp(): number {
+    return this.generation
+  }
+
+  /** A claim found no stock left: say so at once (the next stock refresh confirms or corrects it). */
+  noteSoldOut(offerId: string): void {
+    const o = this.snap?.offers.get(offerId)
+    if (o && o.stock_left !== 0) {
+      o.stock_left = 0
+      this.generation++
+    }
   }
 
   /** Forget everything: the next read loads afresh. */
@@ -88,13 +104,15 @@ export class OfferCatalog {
       this.snap = await load(this.db)
       this.version = version
       this.stockAt = t
+      this.generation++
     } else if (t - this.stockAt > this.o.stockMaxAgeMs) {
       const stock = await this.db.selectFrom('offers').select(['id', 'stock_left', 'stock_total']).execute()
       for (const s of stock) {
         const o = this.snap.offers.get(s.id)
-        if (o) {
+        if (o && (o.stock_left !== s.stock_left || o.stock_total !== s.stock_total)) {
           o.stock_left = s.stock_left
           o.stock_total = s.stock_total
+          this.generation++
         }
       }
       this.stockAt = t

@@ -9,6 +9,7 @@ import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { attributionSchema } from '../../shared/api/common.ts'
 import type { InitialState } from '../../shared/api/site.ts'
+import { chinaDay } from '../../shared/time.ts'
 import { offerValueLabel } from '../../shared/money.ts'
 import { isConsolePath, matchLanding, pagePaths } from '../../shared/routes.ts'
 import { recordView } from '../analytics/views.ts'
@@ -17,6 +18,7 @@ import { sessionUserDto } from '../auth/users.ts'
 import type { Deps } from '../deps.ts'
 import { escapeHtml, messagePage, pageCss } from '../http/page.ts'
 import { getOffer, getStore, listLiveOffers } from '../offers/service.ts'
+import { PageCache } from './page-cache.ts'
 import { builtSite, viteSite } from './sources.ts'
 
 /**
@@ -32,6 +34,8 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
   const { config, db, clock } = deps
   const clientDir = join(resolve(config.distDir), 'client')
   const source = config.devVite ? await viteSite() : builtSite(config.distDir)
+  // Under npm run dev the components change under the server's feet: render every time.
+  const rendered = new PageCache(config.devVite ? 0 : 300)
   app.addHook('onClose', () => source.close())
 
   if (existsSync(join(clientDir, 'assets'))) {
@@ -118,12 +122,17 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
     } else if (landing?.page === 'offers') {
       state.offers = await listLiveOffers(deps.catalog, { userId: user?.id ?? null }, now)
     }
-    const html = landing ? await site.render(url.pathname + decodableSearch(url), state) : ''
-    return reply
-      .status(status)
-      .type('text/html; charset=utf-8')
-      .header('cache-control', 'no-cache')
-      .send(site.template.fill({ head: head(state) + (config.sandbox ? SANDBOX_BRIDGE : ''), html, state }))
+    const path = url.pathname + decodableSearch(url)
+    // The page is a function of its state and its URL: a tapped link's thousandth visitor, not
+    // logged in, gets the same bytes as the first without rendering them again.
+    const key = landing && !user ? `${status} ${path} ${chinaDay(now)} ${JSON.stringify(state)}` : null
+    let body = key ? rendered.get(key) : undefined
+    if (body === undefined) {
+      const html = landing ? await site.render(path, state) : ''
+      body = site.template.fill({ head: head(state) + (config.sandbox ? SANDBOX_BRIDGE : ''), html, state })
+      if (key) rendered.set(key, body)
+    }
+    return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(body)
   }
 
   for (const path of Object.values(pagePaths)) app.get(path, page)
