@@ -120,7 +120,9 @@ export async function startKaquan(opts: {
     DATABASE_URL: opts.databaseUrl,
     SESSION_SECRET: opts.sessionSecret,
   }
-  const child = spawnLogged(['--import', 'tsx', 'src/server/main.ts'], env, opts.logFile)
+  // BENCH_PROFILE=<dir> writes a CPU profile of each Kaquan server to <dir> when it exits.
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []
+  const child = spawnLogged([...profile, '--import', 'tsx', 'src/server/main.ts'], env, opts.logFile)
   return started(child, port, opts.logFile, '/healthz')
 }
 
