@@ -6,6 +6,9 @@ import { defineConfig } from 'vitest/config'
 // so the console's UI library can't pull parts of Vue into the chunk every landing page loads.
 export default defineConfig(({ mode }) => ({
   plugins: [vue()],
+  // The consumer app (and the bare stack it is weighed against) is all <script setup>: drop Vue's
+  // options API from its runtime. The console keeps it, for its UI library's components.
+  define: mode === 'production' ? { __VUE_OPTIONS_API__: 'false' } : {},
   build: {
     outDir: 'dist/client',
     emptyOutDir: mode !== 'console',

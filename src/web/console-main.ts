@@ -5,16 +5,17 @@ import { createWebHistory } from 'vue-router'
 import type { InitialState } from '../shared/api/site.ts'
 import App from './App.vue'
 import { createConsoleRouter } from './console-router.ts'
-import { setLocale } from './i18n/index.ts'
+import { loadLocale } from './i18n/index.ts'
 import { useSessionStore } from './stores/session.ts'
 import './styles.css'
 
 const state = JSON.parse(document.getElementById('kq-state')?.textContent ?? 'null') as InitialState | null
-setLocale(new URLSearchParams(location.search).get('lang'))
-const app = createApp(App)
-const pinia = createPinia()
-app.use(pinia)
-useSessionStore(pinia).init(state ?? { meta: { sandbox: false, appId: '' }, user: null })
-const router = createConsoleRouter(createWebHistory())
-app.use(router)
-void router.isReady().then(() => app.mount('#app'))
+void loadLocale(new URLSearchParams(location.search).get('lang')).then(() => {
+  const app = createApp(App)
+  const pinia = createPinia()
+  app.use(pinia)
+  useSessionStore(pinia).init(state ?? { meta: { sandbox: false, appId: '' }, user: null })
+  const router = createConsoleRouter(createWebHistory())
+  app.use(router)
+  return router.isReady().then(() => app.mount('#app'))
+})

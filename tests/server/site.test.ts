@@ -47,6 +47,23 @@ describe('the landing pages', () => {
     expect(body).toContain('满30赠手工曲奇')
   })
 
+  it('renders ?lang=en in English, and concurrent renders in both languages never mix', async () => {
+    // Different paths and stores, so no page comes from the cache and every render interleaves.
+    const paths = ['/o/latte-10off', '/o/all-88', '/s/nanjingxilu', '/o/latte-10off?ch=qr', '/o/all-88?ch=qr', '/']
+    const bodies = await Promise.all(
+      paths
+        .flatMap(p => [p, `${p}${p.includes('?') ? '&' : '?'}lang=en`])
+        .map(async p => [p, await (await html(p)).text()]),
+    )
+    for (const [path, body] of bodies) {
+      const app = body!.slice(body!.indexOf('<div id="app">'), body!.indexOf('<script id="kq-state"'))
+      if (path!.includes('lang=en')) {
+        expect(app, path).toMatch(/Offers|Claim|All stores|Stores/)
+        expect(app, path).not.toMatch(/立即领取|领券|适用门店/)
+      } else expect(app, path).not.toMatch(/>Claim<|My coupons|All stores/)
+    }
+  })
+
   it('answers 404 with a readable page for an unknown offer', async () => {
     const res = await html('/o/does-not-exist')
     expect(res.status).toBe(404)

@@ -1,7 +1,7 @@
 import { enableAutoUnmount, flushPromises, type VueWrapper } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { checkDigit } from '../../src/shared/code.ts'
-import { setLocale } from '../../src/web/i18n/index.ts'
+import { loadLocale, setLocale } from '../../src/web/i18n/index.ts'
 import ClerkPage from '../../src/web/pages/clerk/ClerkPage.vue'
 import { type Answer, type FakeApi, fail, fakeApi, ok } from './fake-api.ts'
 import { couponDto } from './fixtures.ts'
@@ -229,7 +229,7 @@ describe('the clerk page around the keypad', () => {
   })
 
   it('speaks English with ?lang=en', async () => {
-    setLocale('en')
+    await loadLocale('en')
     const w = await openClerk()
     expect(w.find('[data-testid=redeem-typed]').text()).toBe('Redeem')
     await typeAndRedeem(w, '1234567890123456')

@@ -1,7 +1,7 @@
 import { mount } from '@vue/test-utils'
 import { afterEach, describe, expect, it } from 'vitest'
 import CouponTicket from '../../src/web/components/CouponTicket.vue'
-import { setLocale } from '../../src/web/i18n/index.ts'
+import { loadLocale, setLocale } from '../../src/web/i18n/index.ts'
 import { couponLook, offerLook, type TicketLook } from '../../src/web/pages/consumer/ticket-look.ts'
 import { offerDto } from './fixtures.ts'
 
@@ -78,8 +78,8 @@ describe('a ticket reads its state at a glance', () => {
     expect(w.find('.note').text()).toBe('领取后30天内有效')
   })
 
-  it('says its states in English with ?lang=en', () => {
-    setLocale('en')
+  it('says its states in English with ?lang=en', async () => {
+    await loadLocale('en')
     const w = ticket(couponLook({ status: 'redeemed', inWallet: true }))
     expect(w.find('.stamp').text()).toBe('Used')
     expect(w.find('.tag').text()).toBe('In wallet')

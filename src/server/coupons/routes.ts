@@ -9,7 +9,7 @@ import { perUserLimit } from '../http/rate-limit.ts'
 import { claimCoupon, couponDtos, getCoupon, listCoupons } from './service.ts'
 
 export function couponRoutes(app: FastifyInstance, deps: Deps): void {
-  const { db, clock } = deps
+  const { clock } = deps
 
   app.post('/api/offers/:offerId/claim', { config: { rateLimit: perUserLimit(deps, 30) } }, async (request, reply) => {
     const { offerId } = parse(offerParams, request.params, 'params')

@@ -9,7 +9,7 @@ import { notFound, parse } from '../http/errors.ts'
 import { getOffer, getStore, listLiveOffers, offerMerchant } from './service.ts'
 
 export function offerRoutes(app: FastifyInstance, deps: Deps): void {
-  const { db, clock } = deps
+  const { clock } = deps
 
   app.get('/api/offers', async request => {
     const q = parse(offerListQuery, request.query, 'query')

@@ -31,7 +31,7 @@ import { builtSite, viteSite } from './sources.ts'
 const SANDBOX_BRIDGE = '<script defer src="/__wx/bridge.js"></script>'
 
 export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void> {
-  const { config, db, clock } = deps
+  const { config, clock } = deps
   const clientDir = join(resolve(config.distDir), 'client')
   const source = config.devVite ? await viteSite() : builtSite(config.distDir)
   // Under npm run dev the components change under the server's feet: render every time.
