@@ -279,7 +279,12 @@ describe('another merchant', () => {
       totals: { views: 0, claims: 0, walletAdds: 0, redemptions: 0, viaSharers: 0 },
       rows: [],
     })
-    for (const filter of [{ offerId: 'all-88' }, { storeId: 'nanjingxilu' }, { channel: share.code }]) {
+    const filters: Record<string, string>[] = [
+      { offerId: 'all-88' },
+      { storeId: 'nanjingxilu' },
+      { channel: share.code },
+    ]
+    for (const filter of filters) {
       const refused = await other.owner.get(`/api/console/merchants/${other.id}/funnel?${query('day', filter)}`)
       expect(refused.status, JSON.stringify(filter)).toBe(404)
       const csv = await other.owner.get(`/api/console/merchants/${other.id}/funnel.csv?${query('day', filter)}`)
