@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { forwardedChannel } from '../../src/shared/api/channels.ts'
+import { forwardedChannel } from '../../src/shared/channels.ts'
 
 describe('the channel a forwarded offer link carries', () => {
   it.each([

@@ -5,7 +5,7 @@
  * the process that made it and within that interval in every other. Anything else counts as direct.
  */
 import { randomInt } from 'node:crypto'
-import { fixedChannels, isFixedChannel } from '../../shared/api/channels.ts'
+import { fixedChannels, isFixedChannel } from '../../shared/channels.ts'
 import type { Db } from '../db/index.ts'
 
 export const FIXED_CHANNELS = fixedChannels
