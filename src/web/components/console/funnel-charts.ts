@@ -17,6 +17,8 @@ const font = '-apple-system, "PingFang SC", "Microsoft YaHei", sans-serif'
 export function funnelChartOption(t: FunnelTotals, name: (k: StepKey) => string): ChartOption {
   const steps = funnelSteps(t)
   return {
+    // Figures a merchant reads, redrawn on every filter change: at once, not animated.
+    animation: false,
     textStyle: { fontFamily: font },
     tooltip: { trigger: 'item', formatter: '{b}: {c}' },
     series: [
@@ -28,7 +30,8 @@ export function funnelChartOption(t: FunnelTotals, name: (k: StepKey) => string)
         right: '8%',
         top: 8,
         bottom: 8,
-        minSize: '12%',
+        // Wide enough that a step of 0 still reads as a step, and its label fits.
+        minSize: '30%',
         gap: 3,
         label: {
           position: 'inside',
@@ -49,6 +52,7 @@ export function funnelChartOption(t: FunnelTotals, name: (k: StepKey) => string)
 export function dailyChartOption(rows: FunnelRow[], name: (k: StepKey) => string): ChartOption {
   const keys: StepKey[] = ['views', 'claims', 'walletAdds', 'redemptions']
   return {
+    animation: false,
     textStyle: { fontFamily: font },
     color: keys.map(k => stepColors[k]),
     tooltip: { trigger: 'axis' },
@@ -73,8 +77,10 @@ export function dailyChartOption(rows: FunnelRow[], name: (k: StepKey) => string
       type: 'line' as const,
       name: name(k),
       data: rows.map(r => r[k]),
+      symbol: 'circle',
+      // Dots where there is room for them (a single day is only a dot).
       showSymbol: rows.length <= 31,
-      symbolSize: 5,
+      symbolSize: 6,
       lineStyle: { width: 2 },
     })),
   }
