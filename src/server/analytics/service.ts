@@ -1,7 +1,7 @@
 /** The console's funnel: the query's filters checked against the merchant, then the aggregates, channels by name. */
 import type { FunnelQuery, FunnelResponse } from '../../shared/api/analytics.ts'
 import { isFixedChannel } from '../../shared/channels.ts'
-import { channelLabels, isChannelOf } from '../channels/service.ts'
+import { channelLabels, isChannelOf } from '../channels/lookup.ts'
 import type { Db } from '../db/index.ts'
 import { notFound } from '../http/errors.ts'
 import { offerRowOf } from '../offers/console-read.ts'
