@@ -5,11 +5,22 @@
  */
 import type { Engine } from './scratch.ts'
 
-export const SECTIONS = ['baseline', 'reads', 'raw', 'claims', 'flash', 'redeem', 'paint', 'weight', 'startup'] as const
+export const SECTIONS = [
+  'baseline',
+  'reads',
+  'raw',
+  'claims',
+  'flash',
+  'redeem',
+  'funnel',
+  'paint',
+  'weight',
+  'startup',
+] as const
 export type Section = (typeof SECTIONS)[number]
 
 /** Sections that run once per engine, against that engine's Kaquan server. */
-export const ENGINE_SECTIONS: readonly Section[] = ['reads', 'raw', 'claims', 'flash', 'redeem']
+export const ENGINE_SECTIONS: readonly Section[] = ['reads', 'raw', 'claims', 'flash', 'redeem', 'funnel']
 /** Sections that need a Kaquan server but not a particular engine: they run with the first. */
 export const SERVER_SECTIONS: readonly Section[] = ['paint', 'weight']
 

@@ -3,11 +3,13 @@ import fastifyCookie from '@fastify/cookie'
 import fastifyRateLimit from '@fastify/rate-limit'
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions, LogController } from 'fastify'
 import { sql } from 'kysely'
+import { consoleFunnelRoutes } from './analytics/routes.ts'
 import { ViewBuffer } from './analytics/view-buffer.ts'
 import { sweepViewMarksEvery, VIEWS_PER_MINUTE } from './analytics/views.ts'
 import { SessionRevocations } from './auth/revocations.ts'
 import { authRoutes, LOGIN_STARTS_PER_MINUTE } from './auth/routes.ts'
 import { ChannelCodes } from './channels/codes.ts'
+import { consoleChannelRoutes } from './channels/routes.ts'
 import { scanLoginRoutes } from './auth/scan-routes.ts'
 import { type Clock, systemClock } from './clock.ts'
 import type { Config } from './config.ts'
@@ -150,6 +152,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   consoleOfferRoutes(app, deps)
   consoleStoreRoutes(app, deps)
   consoleClerkRoutes(app, deps)
+  consoleChannelRoutes(app, deps)
+  consoleFunnelRoutes(app, deps)
   wechatRoutes(app, deps, { ...walletPushHandlers, ...redemptionPushHandlers, ...opts.pushHandlers })
   wxPayRoutes(app, deps, walletNotifyHandlers)
   if (opts.config.sandbox) sandboxRoutes(app, deps)

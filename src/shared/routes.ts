@@ -18,6 +18,9 @@ export const pagePaths = {
   consoleOffer: '/console/m/:mid/offers/:offerId',
   consoleStores: '/console/m/:mid/stores',
   consoleClerks: '/console/m/:mid/clerks',
+  consoleChannels: '/console/m/:mid/channels',
+  /** 数据: the funnel. */
+  consoleData: '/console/m/:mid/data',
   consoleMembers: '/console/m/:mid/members',
   consoleAudit: '/console/m/:mid/audit',
 } as const

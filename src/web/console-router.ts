@@ -46,6 +46,17 @@ const consoleRoutes: RouteRecordRaw[] = [
         component: () => import('./pages/console/ClerksPage.vue'),
       },
       {
+        path: pagePaths.consoleChannels,
+        name: 'console-channels',
+        component: () => import('./pages/console/ChannelsPage.vue'),
+      },
+      {
+        // The chart library is imported by this page alone, so it stays in this lazy chunk.
+        path: pagePaths.consoleData,
+        name: 'console-data',
+        component: () => import('./pages/console/DataPage.vue'),
+      },
+      {
         path: pagePaths.consoleMembers,
         name: 'console-members',
         component: () => import('./pages/console/MembersPage.vue'),

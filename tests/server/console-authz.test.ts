@@ -4,6 +4,7 @@
  * and its parameters are known).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chinaDay } from '../../src/shared/time.ts'
 import { startTestApp, type TestApp } from '../helpers/app.ts'
 import { joinAsClerk } from '../helpers/clerk.ts'
 import { consoleCall, consolePhone, newManager, newMerchant, offerBody } from '../helpers/console.ts'
@@ -35,6 +36,7 @@ function bodyFor(method: string, url: string): unknown {
     'POST /api/console/merchants/:mid/stores': { name: '权限测试店', address: '测试路1号' },
     'PATCH /api/console/merchants/:mid/stores/:sid': {},
     'POST /api/console/merchants/:mid/stores/:sid/clerk-invites': {},
+    'POST /api/console/merchants/:mid/channels': { name: '权限测试渠道', kind: 'share', offerId: 'latte-10off' },
   }
   const key = `${method} ${url}`
   if (Object.hasOwn(bodies, key)) return bodies[key]
@@ -43,11 +45,14 @@ function bodyFor(method: string, url: string): unknown {
 }
 
 function pathFor(url: string, ids: (name: string) => string): string {
-  return url.replace(/:(\w+)/g, (_m, name: string) => {
-    const id = ids(name)
+  const path = url.replace(/:(\w+)/g, (_m, name: string) => {
+    // Under …/channels/, :id is a channel's.
+    const id = ids(name === 'id' && url.includes('/channels/') ? 'channelId' : name)
     if (!id) throw new Error(`unknown parameter :${name} in ${url}: add it to this test`)
     return id
   })
+  // The funnel asks for a range of days.
+  return /\/funnel(\.csv)?$/.test(url) ? `${path}?from=${chinaDay(t.clock.now())}&to=${chinaDay(t.clock.now())}` : path
 }
 
 function call(phone: Phone, method: string, path: string, url: string) {
@@ -71,13 +76,22 @@ beforeAll(async () => {
   await joinAsClerk(t, invite.json.url)
   const clerks = await other.owner.get(`/api/console/merchants/${mid}/stores/${store.json.store.id}/clerks`)
   const members = await other.owner.get(`/api/console/merchants/${mid}/members`)
+  const poster = { name: '权限测试海报', kind: 'poster' }
+  const channel = await other.owner.post(`/api/console/merchants/${mid}/channels`, {
+    ...poster,
+    storeId: store.json.store.id,
+  })
   Object.assign(theirs, {
     mid,
     id: offer.json.offer.id,
     sid: store.json.store.id,
     cid: clerks.json.clerks[0].id,
     memberId: members.json.members[0].id,
+    channelId: channel.json.channel.id,
   })
+  mine.channelId = (
+    await owner.post('/api/console/merchants/shanchuan/channels', { ...poster, storeId: 'nanjingxilu' })
+  ).json.channel.id
   const ownClerk = await joinAsClerk(
     t,
     (await owner.post('/api/console/merchants/shanchuan/stores/nanjingxilu/clerk-invites', {})).json.url,
@@ -114,6 +128,13 @@ describe('the console’s route table', () => {
         'GET /api/console/merchants/:mid/audit',
         ...OWNER_ONLY,
         'GET /api/console/merchants/:mid/members',
+        'GET /api/console/merchants/:mid/channels',
+        'POST /api/console/merchants/:mid/channels',
+        'GET /api/console/merchants/:mid/channels/:id',
+        'GET /api/console/merchants/:mid/channels/:id/poster.png',
+        'GET /api/console/merchants/:mid/channels/:id/poster.pdf',
+        'GET /api/console/merchants/:mid/funnel',
+        'GET /api/console/merchants/:mid/funnel.csv',
       ]),
     )
   })

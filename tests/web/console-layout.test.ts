@@ -39,13 +39,13 @@ const menu = (w: Awaited<ReturnType<typeof openConsole>>['wrapper']) =>
 describe('the console layout', () => {
   it('shows an owner every section, 成员 included', async () => {
     const { wrapper: w } = await openConsole(consoleMe('owner'))
-    expect(menu(w)).toEqual(['优惠券', '门店', '店员', '成员', '操作记录'])
+    expect(menu(w)).toEqual(['优惠券', '门店', '店员', '渠道', '数据', '成员', '操作记录'])
     expect(w.find('[data-menu=menuOffers]').classes()).toContain('on')
   })
 
   it('hides 成员 from a manager', async () => {
     const { wrapper: w } = await openConsole(consoleMe('manager'))
-    expect(menu(w)).toEqual(['优惠券', '门店', '店员', '操作记录'])
+    expect(menu(w)).toEqual(['优惠券', '门店', '店员', '渠道', '数据', '操作记录'])
   })
 
   it('links each section under the merchant being worked on', async () => {

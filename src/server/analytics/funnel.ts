@@ -34,17 +34,18 @@ export async function funnel(
   if (q.offerId) base = base.where('offer_id', '=', q.offerId)
   if (q.storeId) base = base.where('store_id', '=', q.storeId)
   if (q.channel) base = base.where('channel', '=', q.channel)
-  const sums = base.select(eb => [
-    eb.fn.sum<number>('views').as('views'),
-    eb.fn.sum<number>('claims').as('claims'),
-    eb.fn.sum<number>('wallet_adds').as('walletAdds'),
-    eb.fn.sum<number>('redemptions').as('redemptions'),
-    eb.fn.sum<number>(eb.case().when('ref', '!=', '').then(eb.ref('claims')).else(0).end()).as('viaSharers'),
-  ])
-  const [grouped, total] = await Promise.all([
-    sums.select(`${column} as key`).groupBy(column).execute(),
-    sums.executeTakeFirst(),
-  ])
+  // One pass: every aggregate row falls in exactly one group, so the totals are the groups' sums.
+  const grouped = await base
+    .select(eb => [
+      eb.fn.sum<number>('views').as('views'),
+      eb.fn.sum<number>('claims').as('claims'),
+      eb.fn.sum<number>('wallet_adds').as('walletAdds'),
+      eb.fn.sum<number>('redemptions').as('redemptions'),
+      eb.fn.sum<number>(eb.case().when('ref', '!=', '').then(eb.ref('claims')).else(0).end()).as('viaSharers'),
+    ])
+    .select(`${column} as key`)
+    .groupBy(column)
+    .execute()
   const n = (v: unknown) => Number(v ?? 0)
   let rows: Omit<FunnelRow, 'label'>[] = grouped.map(r => ({
     key: String(r.key),
@@ -54,6 +55,8 @@ export async function funnel(
     redemptions: n(r.redemptions),
     viaSharers: n(r.viaSharers),
   }))
+  const totals = { views: 0, claims: 0, walletAdds: 0, redemptions: 0, viaSharers: 0 }
+  for (const r of rows) for (const k of Object.keys(totals) as (keyof typeof totals)[]) totals[k] += r[k]
   if (q.groupBy === 'day') rows = everyDay(q.from, q.to, rows)
   else rows.sort((a, b) => b.claims - a.claims || b.views - a.views || a.key.localeCompare(b.key))
   const labels = await labelsFor(
@@ -64,13 +67,7 @@ export async function funnel(
     channelLabels,
   )
   return {
-    totals: {
-      views: n(total?.views),
-      claims: n(total?.claims),
-      walletAdds: n(total?.walletAdds),
-      redemptions: n(total?.redemptions),
-      viaSharers: n(total?.viaSharers),
-    },
+    totals,
     rows: rows.map(r => ({ ...r, label: labels.get(r.key) ?? r.key })),
   }
 }

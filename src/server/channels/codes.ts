@@ -4,9 +4,27 @@
  * codes are kept in memory and re-read every couple of seconds; a new channel is known at once in
  * the process that made it and within that interval in every other. Anything else counts as direct.
  */
+import { randomInt } from 'node:crypto'
+import { fixedChannels, isFixedChannel } from '../../shared/channels.ts'
 import type { Db } from '../db/index.ts'
 
-export const FIXED_CHANNELS = ['direct', 'share', 'qr', 'list'] as const
+export const FIXED_CHANNELS = fixedChannels
+
+const CODE_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789'
+
+/**
+ * A fresh channel code: lower-case letters and digits (links are typed and read aloud; ch= takes
+ * lower case only), 6 of them at first, one more after every few collisions, at most 8. Never a
+ * fixed channel's name, which would read as that channel.
+ */
+export function newChannelCode(attempt = 0): string {
+  const length = Math.min(8, 6 + Math.floor(attempt / 3))
+  for (;;) {
+    let code = ''
+    for (let i = 0; i < length; i++) code += CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]
+    if (!isFixedChannel(code)) return code
+  }
+}
 
 export class ChannelCodes {
   private byMerchant = new Map<string, Set<string>>()
@@ -17,7 +35,7 @@ export class ChannelCodes {
   /** The channel to record: `ch` when it is a fixed one or this merchant's, else `direct`. */
   known(merchantId: string, ch: string | undefined | null): string {
     if (!ch) return 'direct'
-    if ((FIXED_CHANNELS as readonly string[]).includes(ch)) return ch
+    if (isFixedChannel(ch)) return ch
     return this.byMerchant.get(merchantId)?.has(ch) ? ch : 'direct'
   }
 

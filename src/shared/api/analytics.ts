@@ -46,3 +46,12 @@ export interface FunnelResponse {
   totals: FunnelTotals & { viaSharers: number }
   rows: FunnelRow[]
 }
+
+/**
+ * Claims by friends per claim: of the claims counted in a row (an offer), how many came through a
+ * sharer's link. 0.5 means every second coupon was brought in by someone who shared; null when
+ * nothing was claimed.
+ */
+export function kFactor(r: Pick<FunnelRow, 'claims' | 'viaSharers'>): number | null {
+  return r.claims > 0 ? r.viaSharers / r.claims : null
+}

@@ -1,5 +1,7 @@
-/** The merchant console's calls, typed by the shared contract (shared/api/console.ts, offers.ts, stores.ts, clerks.ts). */
+/** The merchant console's calls, typed by the shared contract (shared/api/console.ts, offers.ts, stores.ts, clerks.ts, channels.ts, analytics.ts). */
 import type { InviteResponse } from '../../shared/api/admin.ts'
+import type { FunnelQuery, FunnelResponse } from '../../shared/api/analytics.ts'
+import type { ChannelInput, ChannelResponse, ChannelsResponse } from '../../shared/api/channels.ts'
 import type { ConsoleClerksResponse } from '../../shared/api/clerks.ts'
 import type {
   AuditResponse,
@@ -63,3 +65,20 @@ export const deleteMember = (mid: string, memberId: string) =>
 
 export const fetchAudit = (mid: string, before?: string | null) =>
   request<AuditResponse>('GET', `${under(mid)}/audit${before ? `?before=${enc(before)}` : ''}`)
+
+export const fetchChannels = (mid: string) => request<ChannelsResponse>('GET', `${under(mid)}/channels`)
+export const postChannel = (mid: string, input: ChannelInput) =>
+  request<ChannelResponse>('POST', `${under(mid)}/channels`, input)
+
+/** The funnel's query string, fields in a fixed order (the CSV link and the JSON ask the same). */
+export function funnelSearch(q: FunnelQuery): string {
+  const p = new URLSearchParams({ from: q.from, to: q.to, groupBy: q.groupBy })
+  if (q.offerId) p.set('offerId', q.offerId)
+  if (q.storeId) p.set('storeId', q.storeId)
+  if (q.channel) p.set('channel', q.channel)
+  return p.toString()
+}
+export const fetchFunnel = (mid: string, q: FunnelQuery) =>
+  request<FunnelResponse>('GET', `${under(mid)}/funnel?${funnelSearch(q)}`)
+/** The same query as a CSV download: a link the browser follows, not a fetch. */
+export const funnelCsvPath = (mid: string, q: FunnelQuery) => `${under(mid)}/funnel.csv?${funnelSearch(q)}`

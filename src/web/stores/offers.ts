@@ -48,12 +48,12 @@ export const useOffersStore = defineStore('offers', () => {
     await postView(id, a).catch(() => {})
   }
 
-  /** What WeChat's share menu sends for an offer: the offer, and a link that credits the sharer. */
-  function share(id: string, sharerId: string | undefined) {
+  /** What WeChat's share menu sends for an offer: the offer, and a link that credits the sharer (and `ch`). */
+  function share(id: string, sharerId: string | undefined, ch = 'share') {
     const o = details.value[id]
     if (!o || !currentEnv().inWeChat) return
     const link = new URL(`/o/${o.id}`, location.origin)
-    link.searchParams.set('ch', 'share')
+    link.searchParams.set('ch', ch)
     if (sharerId) link.searchParams.set('ref', sharerId)
     void setShare({
       title: `${o.merchant.name} · ${o.title}`,

@@ -1,12 +1,12 @@
 /**
- * The console's side menu as data, so the next sections (渠道, 数据) slot in as two more rows.
+ * The console's side menu as data: a section is one more row.
  * `pages` are the route names an item is current for; `ownerOnly` items are hidden from managers.
  */
 import type { MemberRole } from '../../../shared/api/console.ts'
 import { pagePaths } from '../../../shared/routes.ts'
 
 export interface ConsoleMenuItem {
-  key: 'menuOffers' | 'menuStores' | 'menuClerks' | 'menuMembers' | 'menuAudit'
+  key: 'menuOffers' | 'menuStores' | 'menuClerks' | 'menuChannels' | 'menuData' | 'menuMembers' | 'menuAudit'
   path: string
   pages: string[]
   ownerOnly?: boolean
@@ -20,6 +20,8 @@ export const consoleMenu: readonly ConsoleMenuItem[] = [
   },
   { key: 'menuStores', path: pagePaths.consoleStores, pages: ['console-stores'] },
   { key: 'menuClerks', path: pagePaths.consoleClerks, pages: ['console-clerks'] },
+  { key: 'menuChannels', path: pagePaths.consoleChannels, pages: ['console-channels'] },
+  { key: 'menuData', path: pagePaths.consoleData, pages: ['console-data'] },
   { key: 'menuMembers', path: pagePaths.consoleMembers, pages: ['console-members'], ownerOnly: true },
   { key: 'menuAudit', path: pagePaths.consoleAudit, pages: ['console-audit'] },
 ]
