@@ -75,6 +75,31 @@ describe('the offer editor checks with the shared schema', () => {
     expect(api.sent.filter(r => r.method === 'POST')).toEqual([])
   })
 
+  it('takes each message away as soon as its field is right, and shows a new one as a field goes wrong', async () => {
+    const w = await openNew()
+    await click(w, '[data-testid=save]')
+    expect(messages(w)).toEqual({ title: '请填写优惠券名称', valueFen: '请填写减免金额' })
+    await type(w, 'f-title', '周末特惠')
+    expect(messages(w)).toEqual({ valueFen: '请填写减免金额' })
+    await type(w, 'f-value', '8')
+    expect(messages(w)).toEqual({})
+    await type(w, 'f-threshold', '5')
+    expect(messages(w)).toEqual({})
+  })
+
+  it('opens a new offer’s claim window now, so an offer put live from it can be claimed at once', async () => {
+    api.answer(`POST ${offers}`, { status: 201, body: { offer: consoleOffer({ id: 'new-1' }) } })
+    api.answer(`GET ${offers}/new-1`, ok({ offer: consoleOffer({ id: 'new-1' }) }))
+    const w = await openNew()
+    await type(w, 'f-title', '周末特惠')
+    await type(w, 'f-value', '8')
+    await click(w, '[data-testid=save-live]')
+    const [sent] = api.to(`POST ${offers}`).map(r => r.body as { startsAt: string; status: string })
+    expect(sent!.status).toBe('live')
+    expect(Date.parse(sent!.startsAt)).toBeLessThanOrEqual(Date.now())
+    expect(Date.now() - Date.parse(sent!.startsAt)).toBeLessThan(60_000)
+  })
+
   it('sends yuan as integer fen, 折 as a percent, and the rules one a line', async () => {
     api.answer(`POST ${offers}`, { status: 201, body: { offer: consoleOffer({ id: 'new-1', status: 'draft' }) } })
     api.answer(`GET ${offers}/new-1`, ok({ offer: consoleOffer({ id: 'new-1', status: 'draft' }) }))

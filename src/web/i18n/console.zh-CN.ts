@@ -51,6 +51,13 @@ export const consoleZhCN = {
   status_live: '进行中',
   status_paused: '已暂停',
   status_ended: '已结束',
+  state_draft: '草稿',
+  state_live: '进行中',
+  state_paused: '已暂停',
+  state_ended: '已结束',
+  state_upcoming: '未开始',
+  state_closed: '领取已截止',
+  state_soldOut: '已领完',
   move_draft_live: '上线',
   move_paused_live: '恢复',
   move_live_paused: '暂停',
@@ -154,6 +161,8 @@ export const consoleZhCN = {
   auditEmpty: '还没有操作记录',
   loadMore: '加载更多',
   auditNone: '空',
+  auditYes: '是',
+  auditNo: '否',
   errors: {
     invalid_request: '填写有误，请按提示修改',
     version_conflict: '有人刚刚修改了这张券',
@@ -205,6 +214,8 @@ export const consoleZhCN = {
     name: '名称',
     address: '地址',
     role: '角色',
+    expiresAt: '有效期至',
+    revokedAt: '停用时间',
   } as Record<string, string | undefined>,
 }
 export type ConsoleMessages = typeof consoleZhCN
