@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { demo } from '../../src/server/db/seed.ts'
 import { startTestApp, type TestApp } from '../helpers/app.ts'
+import { pointCallbacksAt } from '../helpers/wxpay.ts'
 import { appMounted, desktopViewport, openDesktop, openPhone, type Phone, userAgents, viewport } from './browser.ts'
 
 const shots = join(process.cwd(), 'test-output', 'console')
@@ -43,19 +44,30 @@ async function phone(): Promise<Phone> {
   return p
 }
 
-/** Lets a resize reach Vue (the narrow layout follows a media query) and the page settle. */
+/** Lets a resize reach Vue (the narrow layout follows a media query) and the page settle: its transitions ended. */
 async function settle(p: Page) {
   await p.evaluate(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))))
+  // Only those that end: a spinner's loop never does.
+  await p.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter(a => Number.isFinite(Number(a.effect?.getComputedTiming().endTime)))
+        .map(a => a.finished.catch(() => {})),
+    ),
+  )
 }
 
 /** The page as it is now, at the desktop's size and at a phone's. */
 async function shoot(p: Page, name: string) {
   await p.evaluate(() => window.scrollTo(0, 0))
   await settle(p)
-  await p.screenshot({ path: join(shots, `${name}-1280.png`), fullPage: true })
+  // Toasts of earlier steps (已保存 …) fade by themselves; the pages are what is looked at here.
+  const style = '.t-message__list { display: none !important; }'
+  await p.screenshot({ path: join(shots, `${name}-1280.png`), fullPage: true, style })
   await p.setViewportSize(viewport)
   await settle(p)
-  await p.screenshot({ path: join(shots, `${name}-375.png`), fullPage: true })
+  await p.screenshot({ path: join(shots, `${name}-375.png`), fullPage: true, style })
   await p.setViewportSize(desktopViewport)
   await settle(p)
 }
@@ -133,6 +145,15 @@ describe('the merchant console', () => {
     await expect(page.locator('[data-error]').count()).resolves.toBe(0)
     await shoot(page, 'offer-editor')
 
+    // Picking 商家券 shows how WeChat Pay is set up, beside the field.
+    await page.getByTestId('f-wallet').getByText('微信支付商家券').click()
+    const pay = page.getByTestId('wechat-pay')
+    await pay.getByTestId('wechat-pay-notify-url').waitFor()
+    await expect(pay.getByTestId('wechat-pay-notify-url').textContent()).resolves.toBe(`${t.url}/wechatpay/notify`)
+    await shoot(page, 'offer-editor-busifavor')
+    await page.getByTestId('f-wallet').getByText('不放入卡包').click()
+    await expect(pay.count()).resolves.toBe(0)
+
     await page.getByTestId('save').click()
     await page.waitForURL(/\/offers\/(?!new)[A-Za-z0-9_-]+$/)
     offerId = new URL(page.url()).pathname.split('/').pop()!
@@ -144,6 +165,30 @@ describe('the merchant console', () => {
 
     const row = await t.database.db.selectFrom('offers').selectAll().where('id', '=', offerId).executeTakeFirstOrThrow()
     expect(row).toMatchObject({ title, kind: 'cash', value_fen: 800, threshold_fen: 4000, status: 'live' })
+  })
+
+  it('shows where to set WeChat Pay’s notify URL, and whether WeChat Pay has it', async () => {
+    await page.getByRole('link', { name: '优惠券' }).first().click()
+    await page.getByTestId('open-wechat-pay').click()
+    const drawer = page.locator('.t-drawer').filter({ has: page.getByTestId('wechat-pay') })
+    const pay = drawer.getByTestId('wechat-pay')
+    await pay.getByTestId('wechat-pay-registered').waitFor()
+    await expect(pay.getByTestId('wechat-pay-notify-url').textContent()).resolves.toBe(`${t.url}/wechatpay/notify`)
+    await expect(pay.getByTestId('wechat-pay-configured').textContent()).resolves.toContain(t.config.wxpay!.mchid)
+    // This app was started without npm start's registration: WeChat Pay doesn't send events here yet.
+    await expect(pay.getByTestId('wechat-pay-registered').getAttribute('data-registered')).resolves.toBe('no')
+    await expect(pay.locator('[data-check=notify]').getAttribute('data-state')).resolves.toBe('todo')
+    await expect(pay.locator('[data-check=notify]').textContent()).resolves.toContain(
+      '营销中心 → 商家券 → 营销事件推送',
+    )
+    await shoot(page, 'wechat-pay')
+
+    await pointCallbacksAt(t)
+    await pay.getByTestId('wechat-pay-recheck').click()
+    await pay.locator('[data-registered=yes]').waitFor()
+    await expect(pay.locator('[data-check=notify]').getAttribute('data-state')).resolves.toBe('done')
+    await drawer.locator('.t-drawer__close-btn').click()
+    await pay.waitFor({ state: 'hidden' })
   })
 
   it('shows the new offer to a consumer in WeChat, who claims it', async () => {

@@ -214,3 +214,53 @@ describe('an offer whose coupons were issued', () => {
     for (const id of ['f-kind', 'f-value', 'f-threshold', 'f-validity-days']) expect(disabled(w, id), id).toBe(false)
   })
 })
+
+describe('the 商家券 field', () => {
+  const pay = (over: Record<string, unknown> = {}) =>
+    ok({
+      wechatPay: {
+        configured: true,
+        sandbox: false,
+        mchid: '1900000001',
+        notifyUrl: 'https://kq.example.com/wechatpay/notify',
+        registered: 'no',
+        registeredUrl: 'https://old.example.com/notify',
+        problem: null,
+        checklist: [
+          {
+            key: 'notify',
+            place: '营销中心 → 商家券 → 营销事件推送',
+            what: '开启营销事件推送',
+            variable: 'PUBLIC_URL',
+            value: 'https://kq.example.com/wechatpay/notify',
+            state: 'todo',
+          },
+        ],
+        ...over,
+      },
+    })
+
+  it('asks WeChat Pay’s setup only once 商家券 is picked, and shows the notify URL and where it goes', async () => {
+    const w = await openNew()
+    expect(api.to('GET /api/console/merchants/shanchuan/wechat-pay')).toEqual([])
+    api.answer('GET /api/console/merchants/shanchuan/wechat-pay', pay())
+    await click(w, '[data-wallet=busifavor]')
+    expect(api.to('GET /api/console/merchants/shanchuan/wechat-pay')).toHaveLength(1)
+    const panel = w.find('[data-testid=wechat-pay]')
+    expect(panel.find('[data-testid=wechat-pay-notify-url]').text()).toBe('https://kq.example.com/wechatpay/notify')
+    expect(panel.find('[data-testid=wechat-pay-configured]').text()).toContain('1900000001')
+    expect(panel.find('[data-testid=wechat-pay-registered]').text()).toContain('https://old.example.com/notify')
+    expect(panel.find('[data-check=notify]').text()).toContain('营销中心 → 商家券 → 营销事件推送')
+    await click(w, '[data-wallet=none]')
+    expect(w.find('[data-testid=wechat-pay]').exists()).toBe(false)
+  })
+
+  it('asks again on 重新检查', async () => {
+    api.answer('GET /api/console/merchants/shanchuan/wechat-pay', pay())
+    api.answer('GET /api/console/merchants/shanchuan/wechat-pay', pay({ registered: 'yes', registeredUrl: null }))
+    const w = await openNew()
+    await click(w, '[data-wallet=busifavor]')
+    await click(w, '[data-testid=wechat-pay-recheck]')
+    expect(w.find('[data-testid=wechat-pay-registered]').attributes('data-registered')).toBe('yes')
+  })
+})

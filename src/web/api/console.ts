@@ -4,6 +4,7 @@ import type { ConsoleClerksResponse } from '../../shared/api/clerks.ts'
 import type {
   AuditResponse,
   ConsoleMeResponse,
+  ConsoleWechatPayResponse,
   LoginTicketResponse,
   LoginTicketStatusResponse,
   MemberRole,
@@ -63,3 +64,5 @@ export const deleteMember = (mid: string, memberId: string) =>
 
 export const fetchAudit = (mid: string, before?: string | null) =>
   request<AuditResponse>('GET', `${under(mid)}/audit${before ? `?before=${enc(before)}` : ''}`)
+
+export const fetchWechatPay = (mid: string) => request<ConsoleWechatPayResponse>('GET', `${under(mid)}/wechat-pay`)
