@@ -301,6 +301,14 @@ describe('the merchant console', () => {
     await row.waitFor()
     await expect(row.textContent()).resolves.toContain('店长')
     await shoot(page, 'members')
+    // Made an owner, the manager sees 成员 from their next page on; then back to 店长.
+    await row.locator('select').selectOption('owner')
+    await page.getByText('角色已修改').waitFor()
+    await manager.page.reload()
+    await menu(manager.page, 'menuMembers').waitFor()
+    await row.locator('select').selectOption('manager')
+    await page.getByText('角色已修改').first().waitFor()
+    await expect(row.locator('select').inputValue()).resolves.toBe('manager')
     await row.getByRole('button', { name: '移除' }).click()
     await page.locator('.t-popconfirm').getByRole('button', { name: '移除' }).click()
     await page.getByText('已移除').waitFor()
@@ -355,6 +363,26 @@ describe('the merchant console', () => {
     expect(unexpected(desktop)).toEqual([])
   })
 
+  it('switches between two merchants of the same person, with an empty list at the new one', async () => {
+    const res = await fetch(`${t.url}/api/admin/merchants`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${t.config.adminToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: '豆子烘焙' }),
+    })
+    const made = (await res.json()) as { merchant: { id: string }; ownerInvite: { url: string } }
+    // The signed-in owner opens the operator's invite on this computer: no second login.
+    await page.goto(made.ownerInvite.url)
+    await page.waitForURL(/\/console\/m\/[^/]+\/offers$/)
+    const switcher = page.getByTestId('merchant-switcher')
+    await switcher.waitFor()
+    await switcher.selectOption(made.merchant.id)
+    await page.waitForURL(`${t.url}/console/m/${made.merchant.id}/offers`)
+    await expect(page.getByTestId('empty').textContent()).resolves.toContain('还没有优惠券')
+    await shoot(page, 'offers-empty')
+    await switcher.selectOption(demo.merchantId)
+    await cell(offerId, 'title').waitFor()
+  })
+
   it('revokes the clerk, whose counter stops at once', async () => {
     await menu(page, 'menuClerks').click()
     await page.getByTestId('clerk-store').selectOption(demo.stores.nanjing)
@@ -365,5 +393,13 @@ describe('the merchant console', () => {
     const refused = await clerk.page.evaluate(async () => (await fetch('/api/clerk/me')).status)
     expect(refused).toBe(401)
     expect(unexpected(desktop)).toEqual([])
+  })
+
+  it('logs out: the console asks for a scan again', async () => {
+    await page.getByTestId('logout').click()
+    await page.waitForURL(`${t.url}/console/login`)
+    await page.goto(`${t.url}/console/m/${demo.merchantId}/offers`)
+    await page.waitForURL(/\/console\/login\?next=/)
+    await page.locator('.qr-box svg').waitFor()
   })
 })
