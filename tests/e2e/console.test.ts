@@ -192,6 +192,8 @@ describe('the merchant console', () => {
   })
 
   it('shows the new offer to a consumer in WeChat, who claims it', async () => {
+    // The app's clock stands still unless moved: bring it to the minute the editor opened the claim window in.
+    t.clock.set(Math.floor(Date.now() / 1000))
     consumer = await phone()
     await consumer.page.goto(`${t.url}/o/${offerId}?ch=share`)
     await appMounted(consumer.page)
@@ -401,5 +403,17 @@ describe('the merchant console', () => {
     await page.goto(`${t.url}/console/m/${demo.merchantId}/offers`)
     await page.waitForURL(/\/console\/login\?next=/)
     await page.locator('.qr-box svg').waitFor()
+  })
+
+  it('tells a scanning phone of no merchant’s member that it can’t log in, and the desktop stays put', async () => {
+    const href = await page.getByTestId('sandbox-scan').getAttribute('href')
+    const qrUrl = new URL(href!, t.url).searchParams.get('url')!
+    expect(qrUrl).toMatch(new RegExp(`^${t.url}/console/scan\\?t=`))
+    const stranger = await phone()
+    await stranger.page.goto(qrUrl)
+    await stranger.page.getByText('你还不是任何商户的成员，不能登录管理后台').waitFor()
+    await expect(stranger.page.getByTestId('scan-confirm').count()).resolves.toBe(0)
+    await expect(page.getByTestId('login-status').textContent()).resolves.toContain('已扫码')
+    expect(page.url()).toMatch(/\/console\/login/)
   })
 })

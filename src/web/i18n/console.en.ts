@@ -192,7 +192,6 @@ export const consoleEn: ConsoleMessages = {
     forbidden: 'You are not allowed to do this',
     not_found: 'It does not exist or was removed',
     invite_invalid: 'The invite link is not valid or has expired',
-    stock_invalid: 'The merchant coupon stock cannot be used: check its id',
     rate_limited: 'Too many tries, wait a moment',
     network: 'Network trouble, try again',
     fallback: 'Something went wrong, try again later',

@@ -181,6 +181,7 @@ export const consoleZhCN = {
   auditNone: '空',
   auditYes: '是',
   auditNo: '否',
+  // Codes the server explains better in its own (Chinese) words are left out: stock_invalid, say, is a top-up refused for one of several reasons.
   errors: {
     invalid_request: '填写有误，请按提示修改',
     version_conflict: '有人刚刚修改了这张券',
@@ -190,7 +191,6 @@ export const consoleZhCN = {
     forbidden: '你没有权限进行此操作',
     not_found: '内容不存在或已删除',
     invite_invalid: '邀请链接无效或已过期',
-    stock_invalid: '商家券批次不可用，请检查批次号',
     rate_limited: '操作太频繁，请稍后再试',
     network: '网络不给力，请稍后重试',
     fallback: '出了点问题，请稍后再试',
