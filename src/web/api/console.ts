@@ -7,6 +7,7 @@ import type {
   ConsoleWechatPayResponse,
   LoginTicketResponse,
   LoginTicketStatusResponse,
+  MemberResponse,
   MemberRole,
   MembersResponse,
   ScanResponse,
@@ -58,7 +59,7 @@ export const postMemberInvite = (mid: string) =>
   request<InviteResponse>('POST', `${under(mid)}/invites`, { role: 'manager' })
 export const fetchMembers = (mid: string) => request<MembersResponse>('GET', `${under(mid)}/members`)
 export const patchMember = (mid: string, memberId: string, role: MemberRole) =>
-  request<unknown>('PATCH', `${under(mid)}/members/${enc(memberId)}`, { role })
+  request<MemberResponse>('PATCH', `${under(mid)}/members/${enc(memberId)}`, { role })
 export const deleteMember = (mid: string, memberId: string) =>
   request<unknown>('DELETE', `${under(mid)}/members/${enc(memberId)}`, {})
 
