@@ -404,11 +404,12 @@ describe('the merchant console', () => {
     await page.locator('.qr-box svg').waitFor()
   })
 
-  it('tells a scanning phone of no merchant’s member that it can’t log in, and the desktop stays put', async () => {
+  it('tells a consumer’s phone that scans the code that it can’t log in, and the desktop stays put', async () => {
     const href = await page.getByTestId('sandbox-scan').getAttribute('href')
     const qrUrl = new URL(href!, t.url).searchParams.get('url')!
     expect(qrUrl).toMatch(new RegExp(`^${t.url}/console/scan\\?t=`))
-    const stranger = await phone()
+    // The consumer's phone: a WeChat user who works for no merchant.
+    const stranger = consumer
     await stranger.page.goto(qrUrl)
     await stranger.page.getByText('你还不是任何商户的成员，不能登录管理后台').waitFor()
     await expect(stranger.page.getByTestId('scan-confirm').count()).resolves.toBe(0)
