@@ -15,6 +15,10 @@ export const userAgents = {
 } as const
 
 export const viewport = { width: 375, height: 740 }
+/** The merchant console's desktop: a laptop screen. */
+export const desktopViewport = { width: 1280, height: 800 }
+export const desktopUserAgent =
+  'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
 
 export interface Phone {
   context: BrowserContext
@@ -28,7 +32,22 @@ export interface Phone {
   close: () => Promise<void>
 }
 
-export async function openPhone(userAgent: string): Promise<Phone> {
+export function openPhone(userAgent: string): Promise<Phone> {
+  return openBrowser({ userAgent, viewport, deviceScaleFactor: 2, isMobile: true, hasTouch: true })
+}
+
+/** A desktop browser (Chrome on Windows at 1280 × 800), as a merchant opens the console on a computer. */
+export function openDesktop(): Promise<Phone> {
+  return openBrowser({ userAgent: desktopUserAgent, viewport: desktopViewport, deviceScaleFactor: 1 })
+}
+
+async function openBrowser(device: {
+  userAgent: string
+  viewport: { width: number; height: number }
+  deviceScaleFactor: number
+  isMobile?: boolean
+  hasTouch?: boolean
+}): Promise<Phone> {
   const dir = mkdtempSync(join(tmpdir(), 'kaquan-e2e-'))
   const context = await chromium.launchPersistentContext(dir, {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -43,11 +62,7 @@ export async function openPhone(userAgent: string): Promise<Phone> {
       '--disable-component-update',
       '--disable-sync',
     ],
-    viewport,
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    userAgent,
+    ...device,
     locale: 'zh-CN',
   })
   const blocked: string[] = []
@@ -58,17 +73,25 @@ export async function openPhone(userAgent: string): Promise<Phone> {
     blocked.push(url.href)
     return route.abort('blockedbyclient')
   })
-  const page = context.pages()[0] ?? (await context.newPage())
-  // Fail fast: a local server answers in milliseconds, and the whole file has a time budget.
-  page.setDefaultTimeout(10_000)
   const errors: string[] = []
   const messages: string[] = []
   const fromBlocked = (m: ConsoleMessage) => blocked.some(u => m.location().url === u || m.text().includes(u))
-  page.on('console', m => {
-    messages.push(`${m.type()}: ${m.text()}`)
-    if (m.type() === 'error' && !fromBlocked(m)) errors.push(`console.error: ${m.text()} (${m.location().url})`)
-  })
-  page.on('pageerror', e => errors.push(`pageerror: ${e.message}`))
+  // Every page of the browser is watched: a second tab or a window a link opens too.
+  const watched = new WeakSet<Page>()
+  const watch = (p: Page) => {
+    if (watched.has(p)) return
+    watched.add(p)
+    // Fail fast: a local server answers in milliseconds, and the whole file has a time budget.
+    p.setDefaultTimeout(10_000)
+    p.on('console', m => {
+      messages.push(`${m.type()}: ${m.text()}`)
+      if (m.type() === 'error' && !fromBlocked(m)) errors.push(`console.error: ${m.text()} (${m.location().url})`)
+    })
+    p.on('pageerror', e => errors.push(`pageerror: ${e.message}`))
+  }
+  context.on('page', watch)
+  const page = context.pages()[0] ?? (await context.newPage())
+  watch(page)
   return {
     context,
     page,

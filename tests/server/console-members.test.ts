@@ -122,6 +122,8 @@ describe('members', () => {
   it('lets one person belong to several merchants', async () => {
     const a = await newMerchant(t, '甲店')
     const b = await newMerchant(t, '乙店')
+    // Memberships are listed in the order joined: the test clock stands still, so the second join comes a second later.
+    t.clock.advance(1)
     const res = await a.owner.post(`/api/console/merchants/${a.id}/invites`, { role: 'manager' })
     const joined = await openWithWeChat(b.owner, res.json.url)
     expect(joined.location).toBe('/console')

@@ -75,6 +75,31 @@ describe('the offer editor checks with the shared schema', () => {
     expect(api.sent.filter(r => r.method === 'POST')).toEqual([])
   })
 
+  it('takes each message away as soon as its field is right, and shows a new one as a field goes wrong', async () => {
+    const w = await openNew()
+    await click(w, '[data-testid=save]')
+    expect(messages(w)).toEqual({ title: '请填写优惠券名称', valueFen: '请填写减免金额' })
+    await type(w, 'f-title', '周末特惠')
+    expect(messages(w)).toEqual({ valueFen: '请填写减免金额' })
+    await type(w, 'f-value', '8')
+    expect(messages(w)).toEqual({})
+    await type(w, 'f-threshold', '5')
+    expect(messages(w)).toEqual({})
+  })
+
+  it('opens a new offer’s claim window now, so an offer put live from it can be claimed at once', async () => {
+    api.answer(`POST ${offers}`, { status: 201, body: { offer: consoleOffer({ id: 'new-1' }) } })
+    api.answer(`GET ${offers}/new-1`, ok({ offer: consoleOffer({ id: 'new-1' }) }))
+    const w = await openNew()
+    await type(w, 'f-title', '周末特惠')
+    await type(w, 'f-value', '8')
+    await click(w, '[data-testid=save-live]')
+    const [sent] = api.to(`POST ${offers}`).map(r => r.body as { startsAt: string; status: string })
+    expect(sent!.status).toBe('live')
+    expect(Date.parse(sent!.startsAt)).toBeLessThanOrEqual(Date.now())
+    expect(Date.now() - Date.parse(sent!.startsAt)).toBeLessThan(60_000)
+  })
+
   it('sends yuan as integer fen, 折 as a percent, and the rules one a line', async () => {
     api.answer(`POST ${offers}`, { status: 201, body: { offer: consoleOffer({ id: 'new-1', status: 'draft' }) } })
     api.answer(`GET ${offers}/new-1`, ok({ offer: consoleOffer({ id: 'new-1', status: 'draft' }) }))
@@ -187,5 +212,55 @@ describe('an offer whose coupons were issued', () => {
     const w = await openExisting({ issued: 0 })
     expect(w.find('[data-testid=locked-note]').exists()).toBe(false)
     for (const id of ['f-kind', 'f-value', 'f-threshold', 'f-validity-days']) expect(disabled(w, id), id).toBe(false)
+  })
+})
+
+describe('the 商家券 field', () => {
+  const pay = (over: Record<string, unknown> = {}) =>
+    ok({
+      wechatPay: {
+        configured: true,
+        sandbox: false,
+        mchid: '1900000001',
+        notifyUrl: 'https://kq.example.com/wechatpay/notify',
+        registered: 'no',
+        registeredUrl: 'https://old.example.com/notify',
+        problem: null,
+        checklist: [
+          {
+            key: 'notify',
+            place: '营销中心 → 商家券 → 营销事件推送',
+            what: '开启营销事件推送',
+            variable: 'PUBLIC_URL',
+            value: 'https://kq.example.com/wechatpay/notify',
+            state: 'todo',
+          },
+        ],
+        ...over,
+      },
+    })
+
+  it('asks WeChat Pay’s setup only once 商家券 is picked, and shows the notify URL and where it goes', async () => {
+    const w = await openNew()
+    expect(api.to('GET /api/console/merchants/shanchuan/wechat-pay')).toEqual([])
+    api.answer('GET /api/console/merchants/shanchuan/wechat-pay', pay())
+    await click(w, '[data-wallet=busifavor]')
+    expect(api.to('GET /api/console/merchants/shanchuan/wechat-pay')).toHaveLength(1)
+    const panel = w.find('[data-testid=wechat-pay]')
+    expect(panel.find('[data-testid=wechat-pay-notify-url]').text()).toBe('https://kq.example.com/wechatpay/notify')
+    expect(panel.find('[data-testid=wechat-pay-configured]').text()).toContain('1900000001')
+    expect(panel.find('[data-testid=wechat-pay-registered]').text()).toContain('https://old.example.com/notify')
+    expect(panel.find('[data-check=notify]').text()).toContain('营销中心 → 商家券 → 营销事件推送')
+    await click(w, '[data-wallet=none]')
+    expect(w.find('[data-testid=wechat-pay]').exists()).toBe(false)
+  })
+
+  it('asks again on 重新检查', async () => {
+    api.answer('GET /api/console/merchants/shanchuan/wechat-pay', pay())
+    api.answer('GET /api/console/merchants/shanchuan/wechat-pay', pay({ registered: 'yes', registeredUrl: null }))
+    const w = await openNew()
+    await click(w, '[data-wallet=busifavor]')
+    await click(w, '[data-testid=wechat-pay-recheck]')
+    expect(w.find('[data-testid=wechat-pay-registered]').attributes('data-registered')).toBe('yes')
   })
 })

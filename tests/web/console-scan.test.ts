@@ -80,6 +80,33 @@ describe('the phone’s confirm page', () => {
     expect(w.find('[data-testid=scan-confirm]').exists()).toBe(false)
   })
 
+  it.each([
+    ['expired', '二维码已过期'],
+    ['cancelled', '已取消登录'],
+    ['used', '此二维码已使用'],
+  ])('says so when the ticket was %s by the time of the confirm (the server’s invalid_status)', async (from, says) => {
+    api.answer(
+      'POST /api/console/login-tickets/confirm',
+      fail(409, 'invalid_status', '无法完成', { from, to: 'confirmed' }),
+    )
+    const w = await openScan(scanned())
+    await click(w, 'scan-confirm')
+    expect(w.text()).toContain(says)
+    expect(w.text()).not.toContain('当前状态不能这样操作')
+    expect(w.find('[data-testid=scan-confirm]').exists()).toBe(false)
+  })
+
+  it('shows the server’s words when another phone scanned the code since', async () => {
+    const says = '二维码已被其他微信扫描，请重新扫码'
+    api.answer(
+      'POST /api/console/login-tickets/confirm',
+      fail(409, 'invalid_status', says, { from: 'scanned', to: 'confirmed' }),
+    )
+    const w = await openScan(scanned())
+    await click(w, 'scan-confirm')
+    expect(w.text()).toContain(says)
+  })
+
   it('sends nothing for a link without a token', async () => {
     const w = (await mountPage(ConsoleScanPage, '/console/scan')).wrapper
     expect(w.text()).toContain('登录链接无效')

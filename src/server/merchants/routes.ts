@@ -8,6 +8,7 @@ import {
   type AuditResponse,
   auditQuery,
   type ConsoleMeResponse,
+  type ConsoleWechatPayResponse,
   memberInviteBody,
   memberJoinQuery,
   memberParams,
@@ -26,6 +27,7 @@ import { requireMember } from './guard.ts'
 import { acceptMemberInvite, inviteManager, memberInviteUrl } from './invites.ts'
 import { changeMemberRole, removeMember } from './member-changes.ts'
 import { listMembers, membershipsOf } from './members.ts'
+import { wechatPayStatus } from './wechat-pay.ts'
 
 /** The console's login asks for the WeChat profile: colleagues know each other by nickname. */
 const consoleLogin = (returnPath: string) =>
@@ -77,6 +79,15 @@ export function merchantRoutes(app: FastifyInstance, deps: Deps): void {
     await requireMember(deps, request, mid)
     const page = parse(auditQuery, request.query, 'query')
     return (await listAudit(db, mid, page)) satisfies AuditResponse
+  })
+
+  /** The console's 微信支付 panel: the notify URL, whether WeChat Pay has it, and what to set where. */
+  app.get(`${base}/wechat-pay`, async (request, reply) => {
+    const { mid } = parse(merchantParams, request.params, 'params')
+    await requireMember(deps, request, mid)
+    // Read live from WeChat Pay each time: a stale answer would hide a fix just made on its platform.
+    reply.header('cache-control', 'no-store')
+    return { wechatPay: await wechatPayStatus(deps) } satisfies ConsoleWechatPayResponse
   })
 
   /** The member invite link, opened in WeChat or a browser: log in, join, go to the console. */

@@ -121,3 +121,45 @@ export interface AuditResponse {
   /** Pass as `before` for the next page; null at the end. */
   next: string | null
 }
+
+/**
+ * `GET /api/console/merchants/:mid/wechat-pay` (owners and managers): how this Kaquan's WeChat Pay
+ * (商家券) is set up, and what to set where on the merchant platform (pay.weixin.qq.com). WeChat
+ * Pay's merchant number is the server's (`WXPAY_MCHID`), the same for every merchant it runs.
+ */
+export interface ConsoleWechatPayDto {
+  /** False without `WXPAY_MCHID`: offers can then link legacy cards only. */
+  configured: boolean
+  /** WeChat Pay here is the sandbox's stand-in, with its own merchant and keys. */
+  sandbox: boolean
+  mchid: string | null
+  /** Where WeChat Pay must send 商家券 events (COUPON.SEND): `${PUBLIC_URL}/wechatpay/notify`. */
+  notifyUrl: string
+  /**
+   * Whether WeChat Pay sends them there now (read from its callbacks setting, with a short
+   * timeout): `unknown` when it could not be asked or did not answer, and when it is not configured.
+   */
+  registered: 'yes' | 'no' | 'unknown'
+  /** The URL WeChat Pay has now, when it answered and one is set. */
+  registeredUrl: string | null
+  /** Why `registered` is unknown, in a sentence. */
+  problem: string | null
+  checklist: WechatPayCheckItem[]
+}
+export interface WechatPayCheckItem {
+  /** A stable name for the step, e.g. `apiV3Key`, `notify`. */
+  key: string
+  /** Where on the merchant platform, e.g. 账户中心 → API安全 → APIv3密钥. */
+  place: string
+  /** What to do there. */
+  what: string
+  /** The server's environment variable(s) the value goes in, if any. */
+  variable: string | null
+  /** A value to enter there or compare with (the notify URL, the mchid, the AppID). */
+  value: string | null
+  /** done: Kaquan can see it is right; todo: it is missing or wrong; check: Kaquan can't tell, look. */
+  state: 'done' | 'todo' | 'check'
+}
+export interface ConsoleWechatPayResponse {
+  wechatPay: ConsoleWechatPayDto
+}

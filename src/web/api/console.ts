@@ -6,8 +6,10 @@ import type { ConsoleClerksResponse } from '../../shared/api/clerks.ts'
 import type {
   AuditResponse,
   ConsoleMeResponse,
+  ConsoleWechatPayResponse,
   LoginTicketResponse,
   LoginTicketStatusResponse,
+  MemberResponse,
   MemberRole,
   MembersResponse,
   ScanResponse,
@@ -59,7 +61,7 @@ export const postMemberInvite = (mid: string) =>
   request<InviteResponse>('POST', `${under(mid)}/invites`, { role: 'manager' })
 export const fetchMembers = (mid: string) => request<MembersResponse>('GET', `${under(mid)}/members`)
 export const patchMember = (mid: string, memberId: string, role: MemberRole) =>
-  request<unknown>('PATCH', `${under(mid)}/members/${enc(memberId)}`, { role })
+  request<MemberResponse>('PATCH', `${under(mid)}/members/${enc(memberId)}`, { role })
 export const deleteMember = (mid: string, memberId: string) =>
   request<unknown>('DELETE', `${under(mid)}/members/${enc(memberId)}`, {})
 
@@ -82,3 +84,4 @@ export const fetchFunnel = (mid: string, q: FunnelQuery) =>
   request<FunnelResponse>('GET', `${under(mid)}/funnel?${funnelSearch(q)}`)
 /** The same query as a CSV download: a link the browser follows, not a fetch. */
 export const funnelCsvPath = (mid: string, q: FunnelQuery) => `${under(mid)}/funnel.csv?${funnelSearch(q)}`
+export const fetchWechatPay = (mid: string) => request<ConsoleWechatPayResponse>('GET', `${under(mid)}/wechat-pay`)

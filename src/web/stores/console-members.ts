@@ -14,9 +14,10 @@ export const useConsoleMembersStore = defineStore('console-members', () => {
 
   const invite = (merchantId: string) => postMemberInvite(merchantId)
 
+  /** The answer is the member as changed: the row is replaced in place, so the list never blinks empty. */
   async function setRole(merchantId: string, m: MemberDto, role: MemberRole) {
-    await patchMember(merchantId, m.id, role)
-    await load(merchantId)
+    const { member } = await patchMember(merchantId, m.id, role)
+    list.value = (list.value ?? []).map(x => (x.id === member.id ? member : x))
   }
 
   async function remove(merchantId: string, m: MemberDto) {

@@ -72,7 +72,12 @@ function fenOf(v: unknown): number | undefined {
 
 const yuanOf = (fen: number) => fen / 100
 
+/**
+ * A new offer's form. Its claim window opens now (the picker's minute, so not in the future): an
+ * offer put live from a new form is claimable at once, as the merchant expects.
+ */
 export function blankForm(now = Date.now() / 1000): OfferForm {
+  const minute = Math.floor(now / 60) * 60
   const hour = Math.ceil(now / 3600) * 3600
   return {
     title: '',
@@ -85,11 +90,11 @@ export function blankForm(now = Date.now() / 1000): OfferForm {
     rulesText: '',
     stockTotal: 100,
     perUserLimit: 1,
-    claimFrom: chinaInputOf(isoOf(hour)),
+    claimFrom: chinaInputOf(isoOf(minute)),
     claimTo: chinaInputOf(isoOf(hour + 30 * DAY)),
     validityType: 'relative',
     validityDays: 30,
-    validFrom: chinaDay(hour),
+    validFrom: chinaDay(minute),
     validTo: chinaDay(hour + 60 * DAY),
     allStores: true,
     storeIds: [],
