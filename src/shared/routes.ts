@@ -1,13 +1,17 @@
 import { patterns } from './patterns.ts'
 
-/** The web app's page paths. The router uses them, and the server serves the app shell for them only (no catch-all fallback). */
-export const pagePaths = {
+/** The consumer and clerk app's page paths (index.html): all its router needs. */
+export const appPaths = {
   offers: '/',
   offer: '/o/:offerId',
   store: '/s/:storeId',
   myCoupons: '/me/coupons',
   myCoupon: '/me/coupons/:couponId',
   clerk: '/clerk',
+} as const
+
+/** The merchant console's page paths (console.html). */
+export const consolePaths = {
   console: '/console',
   consoleLogin: '/console/login',
   consoleScan: '/console/scan',
@@ -24,6 +28,13 @@ export const pagePaths = {
   consoleMembers: '/console/m/:mid/members',
   consoleAudit: '/console/m/:mid/audit',
 } as const
+
+const both = <A, B>(a: A, b: B): A & B => ({ ...a, ...b })
+/**
+ * Every page path of both apps. The server serves an app shell for these only (no catch-all
+ * fallback); a bundle that reads only one app's paths leaves the other's out.
+ */
+export const pagePaths = /* @__PURE__ */ both(appPaths, consolePaths)
 
 /** Where to send a browser to log in through WeChat and come back to `returnPath`. */
 export function loginPath(returnPath: string): string {
@@ -57,10 +68,11 @@ function compile(path: string): { re: RegExp; names: string[] } {
   return { re: new RegExp(`^${body === '/' ? '/' : `${body}/?`}$`), names }
 }
 
-const compiled = landingPages.map(page => ({ page, ...compile(pagePaths[page]) }))
+let compiled: ({ page: LandingPage } & ReturnType<typeof compile>)[] | null = null
 
 /** Which landing page a path is, with its parameters; null for any other path. */
 export function matchLanding(pathname: string): LandingMatch | null {
+  compiled ??= landingPages.map(page => ({ page, ...compile(appPaths[page]) }))
   for (const c of compiled) {
     const m = c.re.exec(pathname)
     if (m) return { page: c.page, params: Object.fromEntries(c.names.map((n, i) => [n, m[i + 1]!])) }

@@ -4,7 +4,7 @@
  * chunk. The merchant console is a separate app with its own build (console-router.ts).
  */
 import { createRouter, type RouterHistory } from 'vue-router'
-import { pagePaths } from '../shared/routes.ts'
+import { appPaths } from '../shared/routes.ts'
 import OfferListPage from './pages/consumer/OfferListPage.vue'
 import OfferPage from './pages/consumer/OfferPage.vue'
 import StorePage from './pages/consumer/StorePage.vue'
@@ -13,17 +13,17 @@ export function createKaquanRouter(history: RouterHistory) {
   return createRouter({
     history,
     routes: [
-      { path: pagePaths.offers, name: 'offers', component: OfferListPage },
-      { path: pagePaths.offer, name: 'offer', component: OfferPage, props: true },
-      { path: pagePaths.store, name: 'store', component: StorePage, props: true },
-      { path: pagePaths.myCoupons, name: 'my-coupons', component: () => import('./pages/consumer/CouponListPage.vue') },
+      { path: appPaths.offers, name: 'offers', component: OfferListPage },
+      { path: appPaths.offer, name: 'offer', component: OfferPage, props: true },
+      { path: appPaths.store, name: 'store', component: StorePage, props: true },
+      { path: appPaths.myCoupons, name: 'my-coupons', component: () => import('./pages/consumer/CouponListPage.vue') },
       {
-        path: pagePaths.myCoupon,
+        path: appPaths.myCoupon,
         name: 'my-coupon',
         component: () => import('./pages/consumer/CouponPage.vue'),
         props: true,
       },
-      { path: pagePaths.clerk, name: 'clerk', component: () => import('./pages/clerk/ClerkPage.vue') },
+      { path: appPaths.clerk, name: 'clerk', component: () => import('./pages/clerk/ClerkPage.vue') },
       { path: '/:rest(.*)*', name: 'not-found', component: () => import('./pages/consumer/NotFoundPage.vue') },
     ],
     scrollBehavior: (_to, _from, saved) => saved ?? { top: 0 },

@@ -1,14 +1,22 @@
 /** Typed promises over the JS-SDK calls Kaquan makes. Every failure comes back described, never thrown raw. */
-import { describeWxError, type WxFailure } from './messages.ts'
+import { t } from '../i18n/index.ts'
 import { onEveryReady, ready, WxConfigError } from './config.ts'
+import type { WxFailure } from './messages.ts'
 import type { AddCardResult, ScanResult, Wx, WxResult } from './sdk.ts'
 
 export type WxOutcome<T> =
   | { ok: true; value: T }
   | { ok: false; cancelled: boolean; errMsg: string; failure: WxFailure }
 
-function failed<T>(errMsg: string): WxOutcome<T> {
-  return { ok: false, cancelled: errMsg.endsWith(':cancel'), errMsg, failure: describeWxError(errMsg) }
+/** A failure described in words; the words (messages.ts, the wallet's texts) load only when something fails. */
+async function failed<T>(errMsg: string): Promise<WxOutcome<T>> {
+  const describe = await import('./messages.ts').then(
+    m => m.describeWxError,
+    () => null,
+  )
+  // Without its words (the network dropped as well), the code on the page is still there to show.
+  const failure = describe ? describe(errMsg) : ({ message: t('networkDown'), next: 'show_code' } as const)
+  return { ok: false, cancelled: errMsg.endsWith(':cancel'), errMsg, failure }
 }
 
 async function call<T, R extends WxResult>(
@@ -24,8 +32,8 @@ async function call<T, R extends WxResult>(
   return new Promise(resolve => {
     invoke(wx, {
       success: r => resolve({ ok: true, value: pick(r) }),
-      fail: r => resolve(failed(r.errMsg)),
-      cancel: r => resolve(failed(r.errMsg || 'cancel:cancel')),
+      fail: r => void failed<T>(r.errMsg).then(resolve),
+      cancel: r => void failed<T>(r.errMsg || 'cancel:cancel').then(resolve),
     })
   })
 }
