@@ -46,7 +46,8 @@ export async function readsSection(ctx: EngineContext, hello: Hello): Promise<Se
       key: 'landing',
       label: `GET /o/${id}?ch=share (SSR HTML)`,
       path: `/o/${id}?ch=share`,
-      headers: { accept: 'text/html', 'user-agent': WECHAT_UA },
+      // As WeChat's browser asks for a page: gzip welcome.
+      headers: { accept: 'text/html', 'accept-encoding': 'gzip, deflate, br', 'user-agent': WECHAT_UA },
       expect: b => b.includes(title) && b.includes('kq-state'),
     },
   ]

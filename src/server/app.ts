@@ -162,12 +162,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorate('deps', deps)
   // A console or operator write changes what consumers read: this process reloads at once (the
   // write bumped catalog_version, which every other process notices within half a second).
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     const write = request.method === 'POST' || request.method === 'PATCH' || request.method === 'DELETE'
     const path = request.url
     if (write && reply.statusCode < 300 && (path.startsWith('/api/console/') || path.startsWith('/api/admin/')))
       catalog.invalidate()
-    return payload
+    done(null, payload)
   })
   const outbox = new Outbox(deps)
   app.decorate('outbox', outbox)

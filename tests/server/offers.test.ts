@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from '../helpers/app.ts'
+import { startTestApp, type TestApp, touchCatalog } from '../helpers/app.ts'
 import { newKey, Phone } from '../helpers/phone.ts'
 
 let t: TestApp
@@ -58,6 +58,39 @@ describe('offers', () => {
     await phone.post('/api/offers/all-88/claim', {}, { 'idempotency-key': newKey() })
     expect((await phone.get('/api/offers/all-88')).json.offer.claimedByMe).toBe(1)
     expect((await new Phone(t.url).get('/api/offers/all-88')).json.offer.claimedByMe).toBe(0)
+  })
+
+  it('answers a logged-out reader from memory, never past a catalog change, a stock change or the offer’s end', async () => {
+    const read = async () => (await new Phone(t.url).get('/api/offers/opening-30off')).json.offer
+    const before = await read()
+    expect(before.phase).toBe('live')
+    // A definition change (as the console makes it, bumping the catalog) shows on the next read.
+    await t.database.db.updateTable('offers').set({ title: '开业大酬宾' }).where('id', '=', 'opening-30off').execute()
+    await touchCatalog(t)
+    expect((await read()).title).toBe('开业大酬宾')
+    // A claim's stock change shows within the catalog's second.
+    const phone = new Phone(t.url)
+    await phone.login()
+    expect((await phone.post('/api/offers/opening-30off/claim', {}, { 'idempotency-key': newKey() })).status).toBe(201)
+    const deadline = Date.now() + 3000
+    let left = (await read()).stockLeft
+    while (left === before.stockLeft && Date.now() < deadline) {
+      await new Promise(r => setTimeout(r, 100))
+      left = (await read()).stockLeft
+    }
+    expect(left).toBe(before.stockLeft - 1)
+    // The phase follows the clock: past its end the same offer reads as ended at once.
+    const endsAt = Date.parse(before.endsAt) / 1000
+    const now = t.clock.now()
+    t.clock.advance(endsAt - now + 1)
+    try {
+      expect((await read()).phase).toBe('ended')
+      expect((await new Phone(t.url).get('/api/offers')).json.offers.map((o: { id: string }) => o.id)).not.toContain(
+        'opening-30off',
+      )
+    } finally {
+      t.clock.set(now)
+    }
   })
 
   it('gives a store with its merchant and offers', async () => {

@@ -176,6 +176,36 @@ describe('mangled landing links', () => {
   })
 })
 
+describe('landing pages over the wire', () => {
+  it('go gzipped to a browser that takes gzip, and plain to one that does not', async () => {
+    const { request } = await import('node:http')
+    const get = (encoding: string | null) =>
+      new Promise<{ headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+        const headers: Record<string, string> = { accept: 'text/html' }
+        if (encoding !== null) headers['accept-encoding'] = encoding
+        request(`${t.url}/o/latte-10off?ch=qr`, { headers }, res => {
+          const parts: Buffer[] = []
+          res.on('data', (c: Buffer) => parts.push(c))
+          res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(parts) }))
+        })
+          .on('error', reject)
+          .end()
+      })
+    const { gunzipSync } = await import('node:zlib')
+    for (const round of [1, 2]) {
+      const zipped = await get('gzip, deflate, br')
+      expect(zipped.headers['content-encoding'], `round ${round}`).toBe('gzip')
+      expect(zipped.headers.vary).toContain('accept-encoding')
+      expect(gunzipSync(zipped.body).toString()).toContain('id="kq-state"')
+      const plain = await get(null)
+      expect(plain.headers['content-encoding']).toBeUndefined()
+      expect(plain.body.toString()).toContain('id="kq-state"')
+      const refused = await get('gzip;q=0, identity')
+      expect(refused.headers['content-encoding']).toBeUndefined()
+    }
+  })
+})
+
 describe('the merchant console', () => {
   it('is an app of its own: /console paths get its shell, and no landing page loads its code', async () => {
     const consolePage = await (await html('/console/login')).text()

@@ -25,8 +25,10 @@ function holdsNul(value: unknown): boolean {
 }
 
 export function refuseNul(app: FastifyInstance): void {
-  app.addHook('preValidation', async request => {
+  app.addHook('preValidation', (request, _reply, done) => {
     for (const part of ['params', 'query', 'body'] as const)
-      if (holdsNul(request[part])) throw new AppError('invalid_request', `${part}: NUL characters are not accepted`)
+      if (holdsNul(request[part]))
+        return done(new AppError('invalid_request', `${part}: NUL characters are not accepted`))
+    done()
   })
 }

@@ -29,13 +29,13 @@ const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 /** Refuses console writes carrying anything but JSON. A write without a body (and so without a type) passes. */
 export function requireJsonWrites(app: FastifyInstance): void {
-  app.addHook('onRequest', async request => {
-    if (!WRITES.has(request.method) || !request.url.startsWith('/api/console/')) return
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (!WRITES.has(request.method) || !request.url.startsWith('/api/console/')) return done()
     const type = request.headers['content-type']
     if (type === undefined) {
       const length = Number(request.headers['content-length'] ?? 0)
-      if (!request.headers['transfer-encoding'] && !(length > 0)) return
-    } else if (/^application\/json\s*(;|$)/i.test(type)) return
-    throw new AppError('invalid_request', '控制台的写操作须为 JSON（content-type: application/json）')
+      if (!request.headers['transfer-encoding'] && !(length > 0)) return done()
+    } else if (/^application\/json\s*(;|$)/i.test(type)) return done()
+    done(new AppError('invalid_request', '控制台的写操作须为 JSON（content-type: application/json）'))
   })
 }

@@ -5,11 +5,11 @@
  */
 import { existsSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { gzipSync } from 'node:zlib'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { attributionSchema } from '../../shared/api/common.ts'
 import type { InitialState } from '../../shared/api/site.ts'
-import { chinaDay } from '../../shared/time.ts'
 import { offerValueLabel } from '../../shared/money.ts'
 import { isConsolePath, matchLanding, pagePaths } from '../../shared/routes.ts'
 import { recordView } from '../analytics/views.ts'
@@ -20,6 +20,27 @@ import { escapeHtml, messagePage, pageCss } from '../http/page.ts'
 import { getOffer, getStore, listLiveOffers } from '../offers/service.ts'
 import { PageCache } from './page-cache.ts'
 import { builtSite, viteSite } from './sources.ts'
+
+type ViewTarget = Parameters<typeof recordView>[1]
+interface RenderedPage {
+  status: number
+  body: string
+  /** The body gzipped, made by the first visitor whose browser takes gzip (WeChat's does). */
+  gzipped?: Buffer
+  /** What a visit to this page records a view of. */
+  viewed: ViewTarget | null
+}
+
+/** Whether a request's Accept-Encoding takes gzip (and does not refuse it with q=0). */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false
+  return header.split(',').some(part => {
+    const [coding, ...params] = part.trim().toLowerCase().split(';')
+    if (coding?.trim() !== 'gzip' && coding?.trim() !== '*') return false
+    const q = params.map(p => p.trim()).find(p => p.startsWith('q='))
+    return q === undefined || Number(q.slice(2)) > 0
+  })
+}
 
 /**
  * In sandbox mode the page gets a stand-in for WeChat's native bridge. Real WeChat injects
@@ -35,7 +56,7 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
   const clientDir = join(resolve(config.distDir), 'client')
   const source = config.devVite ? await viteSite() : builtSite(config.distDir)
   // Under npm run dev the components change under the server's feet: render every time.
-  const rendered = new PageCache(config.devVite ? 0 : 300)
+  const rendered = new PageCache<RenderedPage>(config.devVite ? 0 : 300)
   app.addHook('onClose', () => source.close())
 
   if (existsSync(join(clientDir, 'assets'))) {
@@ -89,8 +110,32 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
       ).data ?? {}
     const now = clock.now()
     const viewer = { userId: user?.id ?? null, ip: request.ip, visitor: visitorOf(deps, request, reply) }
-    let status = 200
     const landing = matchLanding(url.pathname)
+    const path = url.pathname + decodableSearch(url)
+    // A landing page is about 12 KB of HTML (its stylesheet and data inline), a quarter of that gzipped.
+    const gzip = acceptsGzip(request.headers['accept-encoding'])
+    const send = (p: RenderedPage) => {
+      reply.status(p.status).type('text/html; charset=utf-8').header('cache-control', 'no-cache')
+      reply.header('vary', 'accept-encoding')
+      if (!gzip) return reply.send(p.body)
+      p.gzipped ??= gzipSync(p.body, { level: 6 })
+      return reply.header('content-encoding', 'gzip').send(p.gzipped)
+    }
+    // A logged-out visitor's landing page is a function of its URL, the catalog and the second (an
+    // offer's phase): a tapped link's thousandth visitor gets the first one's bytes, and only the
+    // view is recorded again.
+    let key: string | null = null
+    if (landing && !user) {
+      await deps.catalog.read()
+      key = `${path} ${deps.catalog.stamp()} ${now}`
+      const hit = rendered.get(key)
+      if (hit) {
+        if (hit.viewed) await recordView(deps, hit.viewed, attribution, viewer)
+        return send(hit)
+      }
+    }
+    let status = 200
+    let viewed: ViewTarget | null = null
     // An offer or store link whose id can't be one (mangled in a chat, a probe): that page's not-found state.
     const route = request.routeOptions.url
     if (!landing && (route === pagePaths.offer || route === pagePaths.store)) {
@@ -101,7 +146,7 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
       const offer = await getOffer(deps.catalog, landing.params.offerId!, user?.id ?? null, now)
       if (offer) {
         state.offer = offer
-        await recordView(deps, { merchantId: offer.merchant.id, offerId: offer.id }, attribution, viewer)
+        viewed = { merchantId: offer.merchant.id, offerId: offer.id }
       } else {
         status = 404
         state.missing = 'offer'
@@ -114,7 +159,7 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
           store: dto,
           offers: await listLiveOffers(deps.catalog, { storeId: store.id, userId: user?.id ?? null }, now),
         }
-        await recordView(deps, { merchantId, storeId: store.id }, attribution, viewer)
+        viewed = { merchantId, storeId: store.id }
       } else {
         status = 404
         state.missing = 'store'
@@ -122,17 +167,12 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
     } else if (landing?.page === 'offers') {
       state.offers = await listLiveOffers(deps.catalog, { userId: user?.id ?? null }, now)
     }
-    const path = url.pathname + decodableSearch(url)
-    // The page is a function of its state and its URL: a tapped link's thousandth visitor, not
-    // logged in, gets the same bytes as the first without rendering them again.
-    const key = landing && !user ? `${status} ${path} ${chinaDay(now)} ${JSON.stringify(state)}` : null
-    let body = key ? rendered.get(key) : undefined
-    if (body === undefined) {
-      const html = landing ? await site.render(path, state) : ''
-      body = site.template.fill({ head: head(state) + (config.sandbox ? SANDBOX_BRIDGE : ''), html, state })
-      if (key) rendered.set(key, body)
-    }
-    return reply.status(status).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(body)
+    if (viewed) await recordView(deps, viewed, attribution, viewer)
+    const html = landing ? await site.render(path, state) : ''
+    const body = site.template.fill({ head: head(state) + (config.sandbox ? SANDBOX_BRIDGE : ''), html, state })
+    const done: RenderedPage = { status, body, viewed }
+    if (key) rendered.set(key, done)
+    return send(done)
   }
 
   for (const path of Object.values(pagePaths)) app.get(path, page)
