@@ -4,11 +4,13 @@
  * runs as one statement, so a refusal raised inside it rolls every write back.
  */
 import type pg from 'pg'
+import { chinaDay } from '../../src/shared/time.ts'
 import { freshIds, type Outcome, type RawClaim } from './claim.ts'
 
 export const CLAIM_FUNCTION = `
 create or replace function bench_claim(
-  p_user text, p_key text, p_offer text, p_coupon text, p_code text, p_event text, p_now bigint, p_channel text
+  p_user text, p_key text, p_offer text, p_coupon text, p_code text, p_event text, p_now bigint, p_channel text,
+  p_day text
 ) returns text language plpgsql as $$
 declare
   o record;
@@ -38,6 +40,9 @@ begin
   if n = 0 then raise exception 'code_taken'; end if;
   insert into events (id, type, merchant_id, offer_id, coupon_id, user_id, store_id, channel, ref, created_at)
     values (p_event, 'claim', o.merchant_id, p_offer, p_coupon, p_user, null, p_channel, null, p_now);
+  insert into funnel_daily (merchant_id, day, offer_id, channel, store_id, ref, views, claims, wallet_adds, redemptions)
+    values (o.merchant_id, p_day, p_offer, p_channel, '', '', 0, 1, 0, 0)
+    on conflict (merchant_id, day, offer_id, channel, store_id, ref) do update set claims = funnel_daily.claims + 1;
   return 'ok';
 end $$`
 
@@ -51,8 +56,8 @@ export function pgClaimer(pool: pg.Pool): (c: RawClaim) => Promise<Outcome> {
         // A named statement: each pooled connection parses it once, then only binds and executes.
         const r = await pool.query({
           name: 'bench_claim',
-          text: 'select bench_claim($1, $2, $3, $4, $5, $6, $7, $8) as outcome',
-          values: [c.userId, c.key, c.offerId, ids.couponId, ids.code, ids.eventId, c.now, c.channel],
+          text: 'select bench_claim($1, $2, $3, $4, $5, $6, $7, $8, $9) as outcome',
+          values: [c.userId, c.key, c.offerId, ids.couponId, ids.code, ids.eventId, c.now, c.channel, chinaDay(c.now)],
         })
         return r.rows[0].outcome as Outcome
       } catch (err) {

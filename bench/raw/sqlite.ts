@@ -1,9 +1,11 @@
 /**
  * Baseline (b) on SQLite: the claim's own writes (src/server/coupons/service.ts `claimCoupon`) as
  * one better-sqlite3 transaction of statements prepared once and reused. The stock decrement
- * returns what the later writes need of the offer, so nothing is read separately.
+ * returns what the later writes need of the offer, so nothing is read separately. Six writes: the
+ * key, the stock, the user's count, the coupon, its event and the day's funnel count.
  */
 import type { Database } from 'better-sqlite3'
+import { chinaDay } from '../../src/shared/time.ts'
 import { freshIds, type Outcome, type RawClaim, Refusal } from './claim.ts'
 
 interface OfferBits {
@@ -44,6 +46,11 @@ export function sqliteClaimer(db: Database): (c: RawClaim) => Outcome {
     `insert into events (id, type, merchant_id, offer_id, coupon_id, user_id, store_id, channel, ref, created_at)
      values (?, 'claim', ?, ?, ?, ?, null, ?, null, ?)`,
   )
+  const funnel = db.prepare(
+    `insert into funnel_daily (merchant_id, day, offer_id, channel, store_id, ref, views, claims, wallet_adds, redemptions)
+     values (?, ?, ?, ?, '', '', 0, 1, 0, 0)
+     on conflict (merchant_id, day, offer_id, channel, store_id, ref) do update set claims = claims + 1`,
+  )
   const claim = db.transaction((c: RawClaim): Outcome => {
     let ids = freshIds()
     if (key.run(c.userId, c.key, c.offerId, ids.couponId, c.now).changes === 0) return 'repeat'
@@ -60,6 +67,8 @@ export function sqliteClaimer(db: Database): (c: RawClaim) => Outcome {
       ids = { ...ids, code: freshIds().code }
     }
     event.run(ids.eventId, o.merchant_id, c.offerId, ids.couponId, c.userId, c.channel, c.now)
+    // The day's funnel count, as every claim keeps it (src/server/analytics/funnel.ts).
+    funnel.run(o.merchant_id, chinaDay(c.now), c.offerId, c.channel)
     return 'ok'
   })
   return c => {

@@ -125,7 +125,7 @@ export async function rawSection(ctx: EngineContext): Promise<{ result: SectionR
   const consistent = runs.every(r => r.consistent)
   const how =
     ctx.engine === 'sqlite'
-      ? 'better-sqlite3, 5 statements prepared once, one BEGIN IMMEDIATE transaction per claim, the project pragmas, one synchronous loop'
+      ? 'better-sqlite3, 6 statements prepared once (key, stock, count, coupon, event, funnel), one BEGIN IMMEDIATE transaction per claim, the project pragmas, one synchronous loop'
       : `one plpgsql function call per claim (one round trip), pg.Pool of ${RAW_PG.poolSize}, ${RAW_PG.concurrency} callers in flight`
   const row = (label: string, r: RawRun) => {
     const rh = Histogram.from(r.histogram)
