@@ -2,8 +2,12 @@
  * The claim's writes, as close to the database's own limit as they go: the idempotency key, the
  * conditional stock decrement, the per-user count, the coupon, its event and its funnel count,
  * each guarded by a condition in the write itself (nothing read and then written). On SQLite
- * they run as prepared statements in one BEGIN IMMEDIATE transaction, synchronously, holding
- * Kysely's connection so no other transaction interleaves; on PostgreSQL as one call of the
+ * they run as prepared statements, synchronously, holding Kysely's connection so no other
+ * transaction interleaves, and claims that arrive together share one BEGIN IMMEDIATE transaction
+ * (group commit): each claim is a savepoint of its own, so a refused claim rolls back only its
+ * writes, and every claim of the group answers once the group has committed. A commit is most of a
+ * claim's cost on SQLite (the WAL frames of every page it touched); a crowd at one offer shares
+ * it. On PostgreSQL the writes are one call of the
  * kaquan_claim function (migration 2026-12-05), one round trip. The rules around them (what a
  * refusal means, messages, the response) stay in coupons/service.ts.
  */
@@ -38,6 +42,11 @@ export type ClaimWritten =
   /** The random code was taken: try again with another. */
   | { kind: 'code_taken' }
 
+/** A claim of a group that failed on its own (not a refusal): its savepoint is rolled back. */
+class Failed {
+  constructor(readonly err: unknown) {}
+}
+
 class Refused extends Error {
   constructor(readonly outcome: ClaimWritten) {
     super(outcome.kind)
@@ -47,8 +56,64 @@ class Refused extends Error {
 export async function writeClaim(db: Db, w: ClaimWrite): Promise<ClaimWritten> {
   const native = nativeOf(db)
   if (native.engine === 'postgres') return writeClaimPostgres(native.pool, w)
-  // Hold Kysely's one SQLite connection: no Kysely transaction is open on it while this runs.
-  return db.connection().execute(async () => writeClaimSqlite(native.sqlite, w))
+  let group = groups.get(db)
+  if (!group) groups.set(db, (group = new ClaimGroup(db, native.sqlite)))
+  return group.add(w)
+}
+
+/** The most claims one transaction takes: a group holds the database's one writer for its duration. */
+const MAX_GROUP = 64
+
+const groups = new WeakMap<Db, ClaimGroup>()
+
+/** Claims waiting for the next group commit, on one SQLite database. */
+class ClaimGroup {
+  private waiting: { w: ClaimWrite; resolve: (r: ClaimWritten) => void; reject: (e: unknown) => void }[] = []
+  private scheduled = false
+
+  constructor(
+    private readonly db: Db,
+    private readonly sqlite: Sqlite,
+  ) {}
+
+  add(w: ClaimWrite): Promise<ClaimWritten> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ w, resolve, reject })
+      if (!this.scheduled) {
+        this.scheduled = true
+        // After this turn of the event loop: the claims parsed in it (a crowd's) commit together.
+        setImmediate(() => void this.flush())
+      }
+    })
+  }
+
+  private async flush(): Promise<void> {
+    this.scheduled = false
+    const batch = this.waiting.splice(0, MAX_GROUP)
+    if (this.waiting.length) {
+      this.scheduled = true
+      setImmediate(() => void this.flush())
+    }
+    let outcomes: (ClaimWritten | Failed)[]
+    try {
+      // Hold Kysely's one SQLite connection: no Kysely transaction is open on it while this runs.
+      outcomes = await this.db.connection().execute(async () =>
+        writeClaimsSqlite(
+          this.sqlite,
+          batch.map(b => b.w),
+        ),
+      )
+    } catch (err) {
+      // The group did not commit: nothing of it was written, and every claim in it fails alike.
+      for (const b of batch) b.reject(err)
+      return
+    }
+    for (const [i, b] of batch.entries()) {
+      const o = outcomes[i]!
+      if (o instanceof Failed) b.reject(o.err)
+      else b.resolve(o)
+    }
+  }
 }
 
 type Sqlite = import('better-sqlite3').Database
@@ -85,11 +150,12 @@ interface TakenOffer {
   valid_days: number | null
 }
 
-function writeClaimSqlite(sqlite: Sqlite, w: ClaimWrite): ClaimWritten {
+function writeClaimsSqlite(sqlite: Sqlite, ws: ClaimWrite[]): (ClaimWritten | Failed)[] {
   let st = prepared.get(sqlite)
   if (!st) prepared.set(sqlite, (st = prepare(sqlite)))
   const q = st
-  const run = sqlite.transaction((): ClaimWritten => {
+  // Inside the group's transaction, better-sqlite3 runs each claim's transaction as a savepoint.
+  const one = sqlite.transaction((w: ClaimWrite): ClaimWritten => {
     if (q.key.run(w.userId, w.key, w.offerId, w.couponId, w.now).changes === 0) {
       const prior = q.prior.get(w.userId, w.key) as { offer_id: string; coupon_id: string }
       return prior.offer_id === w.offerId ? { kind: 'existing', couponId: prior.coupon_id } : { kind: 'key_reused' }
@@ -108,13 +174,18 @@ function writeClaimSqlite(sqlite: Sqlite, w: ClaimWrite): ClaimWritten {
     q.funnel.run(o.merchant_id, w.day, w.offerId, w.channel, w.storeId ?? '', w.ref ?? '')
     return { kind: 'created', validFrom: from, validTo: to, claimed: counted.claimed }
   })
-  try {
-    return run.immediate()
-  } catch (err) {
-    // Thrown inside the transaction, so everything it wrote is rolled back.
-    if (err instanceof Refused) return err.outcome
-    throw err
-  }
+  const group = sqlite.transaction((): (ClaimWritten | Failed)[] =>
+    ws.map(w => {
+      try {
+        return one(w)
+      } catch (err) {
+        // Thrown inside the claim's savepoint, so everything it wrote is rolled back, and only
+        // that: a refusal is an answer, anything else fails this claim and not its group.
+        return err instanceof Refused ? err.outcome : new Failed(err)
+      }
+    }),
+  )
+  return group.immediate()
 }
 
 async function writeClaimPostgres(pool: import('pg').Pool, w: ClaimWrite): Promise<ClaimWritten> {
