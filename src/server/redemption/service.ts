@@ -10,7 +10,6 @@ import type { Db } from '../db/index.ts'
 import type { CouponsTable } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
 import { chinaDayStart, isoOf } from '../../shared/time.ts'
-import { maskName } from '../clerks/service.ts'
 import { newId } from '../random.ts'
 import { queueBusifavorUse } from '../wallet/busifavor.ts'
 import { recordWalletAdd } from '../wallet/service.ts'
@@ -61,7 +60,7 @@ export async function couponByCode(db: Db, rawCode: string) {
     .selectAll('coupons')
     .innerJoin('users', 'users.id', 'coupons.user_id')
     .select(['offers.merchant_id', 'offers.all_stores', 'offers.wx_card_id', 'offers.wx_stock_id'])
-    .select('users.openid as holder_openid')
+    .select(['users.openid as holder_openid', 'users.nickname as holder_nickname'])
     .where('coupons.code', '=', code)
     .executeTakeFirst()
   return c ?? null
@@ -82,9 +81,20 @@ export async function alreadyRedeemed(
   })
 }
 
-export async function redeem(db: Db, input: RedeemInput, now: number): Promise<CouponsTable> {
+/**
+ * Redeems the coupon `input.code` names. `found` is that coupon as the counter just read it
+ * (couponByCode), so the transaction need not read it again: what it holds of the coupon and its
+ * offer does not change, and what does (whether it is redeemed, whether it is in the wallet) is
+ * decided by the conditional update and read back from it.
+ */
+export async function redeem(
+  db: Db,
+  input: RedeemInput,
+  now: number,
+  found?: CounterCoupon | null,
+): Promise<CouponsTable> {
   return db.transaction().execute(async trx => {
-    const c = await couponByCode(trx, input.code)
+    const c = found === undefined ? await couponByCode(trx, input.code) : found
     if (!c) throw new AppError('unknown_code', '无效券码')
     if (c.merchant_id !== input.merchantId) throw new AppError('other_merchant', '非本商户的券')
     if (c.redeemed_at !== null) throw await alreadyRedeemed(trx, c)
@@ -109,11 +119,13 @@ export async function redeem(db: Db, input: RedeemInput, now: number): Promise<C
       })
       .where('id', '=', c.id)
       .where('redeemed_at', 'is', null)
+      .returning('in_wallet')
       .executeTakeFirst()
-    if (Number(took.numUpdatedRows) === 0) {
+    if (!took) {
       const winner = await trx.selectFrom('coupons').selectAll().where('id', '=', c.id).executeTakeFirstOrThrow()
       throw await alreadyRedeemed(trx, winner)
     }
+    const inWallet = took.in_wallet
     await recordEvent(
       trx,
       {
@@ -130,16 +142,16 @@ export async function redeem(db: Db, input: RedeemInput, now: number): Promise<C
     )
     // WeChat says the wallet copy is gone (deleted, expired there): the coupon lives on as H5 only.
     const walletGone = input.wallet === 'removed'
-    if (c.in_wallet === 1 && walletGone)
+    if (inWallet === 1 && walletGone)
       await trx.updateTable('coupons').set({ in_wallet: 0, wallet_removed_at: now }).where('id', '=', c.id).execute()
     // A 商家券 WeChat Pay says it holds (or could not say in time) is used there too. One never added
     // to the wallet was not asked about (wallet-check.ts) and stays Kaquan's alone.
     const payHolds = input.wallet === 'usable' || input.wallet === 'unconfirmed'
     if (c.wx_stock_id && payHolds) {
-      if (c.in_wallet === 0) await recordWalletAdd(trx, c, now)
+      if (inWallet === 0) await recordWalletAdd(trx, c, now)
       await queueBusifavorUse(trx, { id: c.id, code: c.code, wx_stock_id: c.wx_stock_id, openid: c.holder_openid }, now)
     }
-    if (c.in_wallet === 1 && c.wx_card_id && !walletGone) {
+    if (inWallet === 1 && c.wx_card_id && !walletGone) {
       await trx
         .insertInto('wx_outbox')
         .values({
@@ -157,10 +169,18 @@ export async function redeem(db: Db, input: RedeemInput, now: number): Promise<C
         .onConflict(oc => oc.columns(['coupon_id', 'kind']).doNothing())
         .execute()
     }
-    const { merchant_id: _m, all_stores: _a, wx_card_id: _w, wx_stock_id: _s, holder_openid: _o, ...coupon } = c
+    const {
+      merchant_id: _m,
+      all_stores: _a,
+      wx_card_id: _w,
+      wx_stock_id: _s,
+      holder_openid: _o,
+      holder_nickname: _n,
+      ...coupon
+    } = c
     return {
       ...coupon,
-      in_wallet: walletGone ? 0 : c.wx_stock_id && payHolds ? 1 : coupon.in_wallet,
+      in_wallet: walletGone ? 0 : c.wx_stock_id && payHolds ? 1 : inWallet,
       redeemed_at: now,
       redeemed_store_id: input.storeId,
       redeemed_by: input.clerkUserId,
@@ -180,14 +200,4 @@ export async function todaysRedemptions(db: Db, storeId: string, now: number) {
     .orderBy('coupons.redeemed_at', 'desc')
     .limit(100)
     .execute()
-}
-
-/** The consumer's masked name, for the clerk to greet. */
-export async function consumerName(db: Db, userId: string): Promise<string> {
-  const u = await db
-    .selectFrom('users')
-    .select(['nickname', 'openid'])
-    .where('id', '=', userId)
-    .executeTakeFirstOrThrow()
-  return maskName(u.nickname, u.openid)
 }
