@@ -42,7 +42,7 @@ begin
     values (p_event, 'claim', o.merchant_id, p_offer, p_coupon, p_user, null, p_channel, null, p_now);
   insert into funnel_daily (merchant_id, day, offer_id, channel, store_id, ref, views, claims, wallet_adds, redemptions)
     values (o.merchant_id, p_day, p_offer, p_channel, '', '', 0, 1, 0, 0)
-    on conflict (merchant_id, day, offer_id, channel, store_id, ref) do update set claims = funnel_daily.claims + 1;
+    on conflict (merchant_id, day, offer_id, channel, store_id, ref, slot) do update set claims = funnel_daily.claims + 1;
   return 'ok';
 end $$`
 

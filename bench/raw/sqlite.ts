@@ -49,7 +49,7 @@ export function sqliteClaimer(db: Database): (c: RawClaim) => Outcome {
   const funnel = db.prepare(
     `insert into funnel_daily (merchant_id, day, offer_id, channel, store_id, ref, views, claims, wallet_adds, redemptions)
      values (?, ?, ?, ?, '', '', 0, 1, 0, 0)
-     on conflict (merchant_id, day, offer_id, channel, store_id, ref) do update set claims = claims + 1`,
+     on conflict (merchant_id, day, offer_id, channel, store_id, ref, slot) do update set claims = claims + 1`,
   )
   const claim = db.transaction((c: RawClaim): Outcome => {
     let ids = freshIds()

@@ -1,10 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_CARD_ID } from '../../src/server/sandbox/seed.ts'
 import { startTestApp, type TestApp } from '../helpers/app.ts'
+import { usingPostgres } from '../helpers/db.ts'
 import { clerkPhone, inviteUrl } from '../helpers/clerk.ts'
 import { newKey, Phone } from '../helpers/phone.ts'
 import { addToSandboxWallet, eventually } from '../helpers/wallet.ts'
 import { sandboxDb } from '../../src/server/sandbox/schema.ts'
+import { guessWindow } from '../../src/server/redemption/guesses.ts'
+import { couponAtCounter, redeem as redeemAtCounter } from '../../src/server/redemption/service.ts'
 
 let t: TestApp
 let clerkA: Phone
@@ -279,6 +282,51 @@ describe('the wallet follows a redemption', () => {
         .where('api', '=', '/card/code/consume')
         .executeTakeFirst()
     )?.count ?? 0
+
+  it('never leaves a usable wallet copy of a coupon added to the wallet as the counter redeems it', async () => {
+    const { phone, coupon } = await claim('latte-10off')
+    const clerkUserId = (await clerkA.get('/api/me')).json.user.id as string
+    const now = t.clock.now()
+    const ask = { clerkUserId, storeId: 'nanjingxilu', misses: guessWindow(clerkUserId), now }
+    const at = await couponAtCounter(t.database.db, coupon.code, ask)
+    expect(at?.coupon.in_wallet).toBe(0)
+    if (usingPostgres) {
+      // One statement reads and redeems an H5-only coupon: there is no moment for a wallet add to
+      // slip into, and one asked for afterwards is refused.
+      expect(at?.taken).toBe(true)
+      expect((await phone.get(`/api/coupons/${coupon.id}/card-ext`)).json.error.code).toBe('already_redeemed')
+      return
+    }
+    expect(at?.taken).toBe(false)
+    const { cardExt } = (await phone.get(`/api/coupons/${coupon.id}/card-ext`)).json
+    const added = await addToSandboxWallet(phone, DEMO_CARD_ID, cardExt)
+    if (!added.ok) throw new Error(added.reason)
+    await phone.post(`/api/coupons/${coupon.id}/wallet`, { encryptCode: added.list[0]!.code })
+    const input = {
+      code: coupon.code,
+      storeId: 'nanjingxilu',
+      clerkUserId,
+      merchantId: at!.coupon.merchant_id,
+      wallet: 'not_in_wallet' as const,
+    }
+    const done = await redeemAtCounter(t.database.db, input, now, at)
+    expect(done).toMatchObject({ redeemed_at: now, in_wallet: 1 })
+    const queued = await t.database.db
+      .selectFrom('wx_outbox')
+      .select('kind')
+      .where('coupon_id', '=', coupon.id)
+      .execute()
+    expect(queued).toEqual([{ kind: 'consume' }])
+    expect(await t.app.outbox.runOnce()).toBe(1)
+    expect(await walletStatus(coupon.code)).toBe('CONSUMED')
+    const events = await t.database.db
+      .selectFrom('events')
+      .select('type')
+      .where('coupon_id', '=', coupon.id)
+      .where('type', '=', 'redeem')
+      .execute()
+    expect(events).toHaveLength(1)
+  })
 
   it('consumes the card in WeChat exactly once, after -1, 40001 and a hang clear', async () => {
     const { coupon } = await walletCoupon()

@@ -4,6 +4,7 @@
  * (funnel_daily), so the console's funnel never scans events. A view counts once per viewer and
  * day for the same offer, channel, store and sharer (view_marks); every view still gets its row.
  */
+import { PostgresAdapter } from 'kysely'
 import { chinaDay } from '../../shared/time.ts'
 import type { Db } from '../db/index.ts'
 import type { EventsTable } from '../db/schema.ts'
@@ -14,6 +15,18 @@ export type EventInput = Omit<
   'id' | 'created_at' | 'ref' | 'coupon_id' | 'user_id' | 'store_id' | 'offer_id' | 'viewer'
 > &
   Partial<Pick<EventsTable, 'ref' | 'coupon_id' | 'user_id' | 'store_id' | 'offer_id'>>
+
+/**
+ * How many rows share one aggregate key on PostgreSQL: a writer adds to one at random, so writers of
+ * the same key (a busy counter's redemptions) rarely wait for one another's row lock. SQLite has one
+ * writer at a time and one row per key.
+ */
+export const FUNNEL_SLOTS = 8
+
+/** The slot a write of `db`'s engine adds to. */
+export function funnelSlot(db: Db): number {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? Math.floor(Math.random() * FUNNEL_SLOTS) : 0
+}
 
 const COLUMN = { view: 'views', claim: 'claims', wallet_add: 'wallet_adds', redeem: 'redemptions' } as const
 
@@ -65,10 +78,10 @@ export async function recordEvent(db: Db, e: EventInput, now: number, viewer?: s
   const column = COLUMN[e.type]
   await db
     .insertInto('funnel_daily')
-    .values({ ...key, views: 0, claims: 0, wallet_adds: 0, redemptions: 0, [column]: 1 })
+    .values({ ...key, slot: funnelSlot(db), views: 0, claims: 0, wallet_adds: 0, redemptions: 0, [column]: 1 })
     .onConflict(oc =>
       oc
-        .columns(['merchant_id', 'day', 'offer_id', 'channel', 'store_id', 'ref'])
+        .columns(['merchant_id', 'day', 'offer_id', 'channel', 'store_id', 'ref', 'slot'])
         .doUpdateSet(eb => ({ [column]: eb(`funnel_daily.${column}`, '+', 1) })),
     )
     .execute()

@@ -137,7 +137,7 @@ function prepare(sqlite: Sqlite) {
       created_at) values (?, 'claim', ?, ?, ?, ?, ?, ?, ?, ?)`),
     funnel: s(`insert into funnel_daily (merchant_id, day, offer_id, channel, store_id, ref, views, claims,
       wallet_adds, redemptions) values (?, ?, ?, ?, ?, ?, 0, 1, 0, 0)
-      on conflict (merchant_id, day, offer_id, channel, store_id, ref) do update set claims = claims + 1`),
+      on conflict (merchant_id, day, offer_id, channel, store_id, ref, slot) do update set claims = claims + 1`),
   } satisfies Record<string, Statement>
 }
 

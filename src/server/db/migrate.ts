@@ -11,6 +11,7 @@ import * as funnel from './migrations/2026-12-03-funnel.ts'
 import * as channels from './migrations/2026-12-04-channels.ts'
 import * as catalog from './migrations/2026-12-05-catalog.ts'
 import * as claimFunction from './migrations/2026-12-05-claim-function.ts'
+import * as funnelSlots from './migrations/2026-12-06-funnel-slots.ts'
 
 /** Listed by hand, in date order: the migration table is visible, not loaded from a folder scan. */
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-04-channels': channels,
   '2026-12-05-catalog': catalog,
   '2026-12-05-claim-function': claimFunction,
+  '2026-12-06-funnel-slots': funnelSlots,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }
@@ -33,4 +35,12 @@ export async function migrateToLatest(db: Db): Promise<void> {
   const { error, results } = await new Migrator({ db, provider }).migrateToLatest()
   const failed = results?.find(r => r.status === 'Error')
   if (error || failed) throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`)
+}
+
+/** Undoes the latest migration: an operator's way back from a release (`down` of that file). */
+export async function migrateDownOne(db: Db): Promise<string | undefined> {
+  const { error, results } = await new Migrator({ db, provider }).migrateDown()
+  const failed = results?.find(r => r.status === 'Error')
+  if (error || failed) throw new Error(`undoing ${failed?.migrationName ?? ''} failed: ${String(error)}`)
+  return results?.[0]?.migrationName
 }

@@ -237,6 +237,8 @@ export interface FunnelDailyTable {
   channel: string
   store_id: string
   ref: string
+  /** One of the key's rows (db/migrations/2026-12-06-funnel-slots.ts): readers sum over slots. */
+  slot: number
   views: number
   claims: number
   wallet_adds: number

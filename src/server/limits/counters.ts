@@ -10,7 +10,7 @@ export interface CounterWindow {
   seconds: number
 }
 
-const windowStart = (w: CounterWindow, now: number) => Math.floor(now / w.seconds) * w.seconds
+export const windowStart = (w: CounterWindow, now: number) => Math.floor(now / w.seconds) * w.seconds
 
 /** Adds `by` to the window containing `now`; the total after it. */
 export async function bump(db: Db, w: CounterWindow, now: number, by = 1): Promise<number> {

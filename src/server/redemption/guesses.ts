@@ -8,7 +8,7 @@
  */
 import type { Db } from '../db/index.ts'
 import { AppError } from '../http/errors.ts'
-import { bump, peek, sweepCounters } from '../limits/counters.ts'
+import { bump, type CounterWindow, peek, sweepCounters } from '../limits/counters.ts'
 
 export const GUESS_LIMIT = 10
 export const GUESS_WINDOW = 10 * 60
@@ -16,15 +16,25 @@ export const GUESS_WINDOW = 10 * 60
 const MISSES: ReadonlySet<string> = new Set(['unknown_code', 'other_merchant'])
 const tooMany = () => new AppError('rate_limited', '错误券码过多，请稍后再试')
 
-/** Runs `attempt` under the clerk's guess budget; refuses with 429 once the budget is spent. */
+/** The window a clerk's misses are counted in. */
+export const guessWindow = (clerkUserId: string): CounterWindow => ({
+  key: `redeem-miss:${clerkUserId}`,
+  seconds: GUESS_WINDOW,
+})
+
+/**
+ * Runs `attempt` under the clerk's guess budget; refuses with 429 once the budget is spent.
+ * `spent` is the misses so far when the caller read them already (in its own query), else peeked.
+ */
 export async function withGuessBudget<T>(
   db: Db,
   clerkUserId: string,
   now: number,
   attempt: () => Promise<T>,
+  spent?: number,
 ): Promise<T> {
-  const w = { key: `redeem-miss:${clerkUserId}`, seconds: GUESS_WINDOW }
-  if ((await peek(db, w, now)) >= GUESS_LIMIT) throw tooMany()
+  const w = guessWindow(clerkUserId)
+  if ((spent ?? (await peek(db, w, now))) >= GUESS_LIMIT) throw tooMany()
   try {
     return await attempt()
   } catch (err) {

@@ -12,45 +12,69 @@ import {
 } from '../../shared/api/redemption.ts'
 import { perUserLimit } from '../http/rate-limit.ts'
 import { isoOf } from '../../shared/time.ts'
-import { withGuessBudget } from './guesses.ts'
-import { couponByCode, redeem, refusalConsumedInWeChat, todaysRedemptions } from './service.ts'
-import { checkWallet } from './wallet-check.ts'
+import { guessWindow, withGuessBudget } from './guesses.ts'
+import {
+  type CounterCoupon,
+  couponAtCounter,
+  redeem,
+  redeemedCoupon,
+  refusalConsumedInWeChat,
+  todaysRedemptions,
+} from './service.ts'
+import { checkWallet, type WalletVerdict } from './wallet-check.ts'
+import type { CouponsTable } from '../db/schema.ts'
 
 export function redemptionRoutes(app: FastifyInstance, deps: Deps): void {
   const { db, clock } = deps
 
   app.post('/api/redeem', { config: { rateLimit: perUserLimit(deps, 300) } }, async request => {
     const body = parse(redeemBody, request.body, 'body')
-    // The clerk from the signed session and the clerks table: no user lookup at a busy counter.
-    const user = { id: requireSession(deps, request, '/clerk').uid }
-    const clerk = await requireClerkOf(db, user.id, body.storeId)
+    // The clerk from the signed session; the clerk's standing, the misses so far and the coupon in
+    // one read (couponAtCounter): a busy counter's time goes to round trips.
+    const clerkUserId = requireSession(deps, request, '/clerk').uid
     const now = clock.now()
-    const { coupon, wallet, consumer } = await withGuessBudget(db, user.id, now, async () => {
-      const found = await couponByCode(db, body.code)
-      // Only a coupon this counter could redeem is worth asking WeChat about.
-      const ask = found && found.merchant_id === clerk.merchant_id && found.redeemed_at === null
-      const wallet = ask ? await checkWallet(deps, found) : 'not_in_wallet'
-      if (found && wallet === 'consumed') throw await refusalConsumedInWeChat(db, found, now)
-      const input = {
-        code: body.code,
-        storeId: body.storeId,
-        clerkUserId: user.id,
-        merchantId: clerk.merchant_id,
-        wallet,
-      }
-      const consumer = found ? maskName(found.holder_nickname, found.holder_openid) : ''
-      return { coupon: await redeem(db, input, now, found), wallet, consumer }
-    })
+    const misses = guessWindow(clerkUserId)
+    const at = await couponAtCounter(db, body.code, { clerkUserId, storeId: body.storeId, misses, now })
+    const clerk = at?.clerkMerchantId
+      ? { merchant_id: at.clerkMerchantId }
+      : await requireClerkOf(db, clerkUserId, body.storeId)
+    const consumerOf = (c: CounterCoupon) => maskName(c.holder_nickname, c.holder_openid)
+    if (at?.taken) {
+      // Redeemed by the read itself (PostgreSQL, a coupon only on the H5 page that passed every check).
+      const input = { storeId: body.storeId, clerkUserId }
+      return answer(redeemedCoupon(at.coupon, input, now, 0), 'not_in_wallet', consumerOf(at.coupon), now)
+    }
+    const spent = at ? at.misses : undefined
+    const { coupon, wallet, consumer } = await withGuessBudget(
+      db,
+      clerkUserId,
+      now,
+      async () => {
+        const found = at?.coupon
+        // Only a coupon this counter could redeem is worth asking WeChat about.
+        const ask = found && found.merchant_id === clerk.merchant_id && found.redeemed_at === null
+        const wallet = ask ? await checkWallet(deps, found) : 'not_in_wallet'
+        if (found && wallet === 'consumed') throw await refusalConsumedInWeChat(db, found, now)
+        const input = { code: body.code, storeId: body.storeId, clerkUserId, merchantId: clerk.merchant_id, wallet }
+        const consumer = found ? consumerOf(found) : ''
+        return { coupon: await redeem(db, input, now, at), wallet, consumer }
+      },
+      spent,
+    )
+    return answer(coupon, wallet, consumer, now)
+  })
+
+  async function answer(coupon: CouponsTable, wallet: WalletVerdict, consumer: string, now: number) {
     const [dto] = await couponDtos(deps.catalog, [coupon], coupon.user_id, now)
     return {
       coupon: dto!,
       redeemedAt: isoOf(now),
-      storeId: body.storeId,
+      storeId: coupon.redeemed_store_id!,
       consumer,
       // queued: WeChat holds the wallet copy and will be told; unconfirmed: WeChat did not answer in time.
       walletSync: wallet === 'usable' ? 'queued' : wallet === 'unconfirmed' ? 'unconfirmed' : null,
     } satisfies RedeemResponse
-  })
+  }
 
   app.get('/api/clerk/redemptions', async request => {
     const { store } = parse(redemptionsQuery, request.query, 'query')

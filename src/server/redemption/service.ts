@@ -5,12 +5,15 @@
  * for a legacy card, WeChat Pay's coupons/use for a 商家券.
  */
 import { isWellFormedCode, normalizeCode } from '../../shared/code.ts'
-import { recordEvent } from '../analytics/events.ts'
+import { funnelSlot, recordEvent } from '../analytics/events.ts'
 import type { Db } from '../db/index.ts'
 import type { CouponsTable } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
-import { chinaDayStart, isoOf } from '../../shared/time.ts'
+import { chinaDay, chinaDayStart, isoOf } from '../../shared/time.ts'
 import { newId } from '../random.ts'
+import { type CounterWindow, windowStart } from '../limits/counters.ts'
+import { tryRedeemAtCounter } from '../db/redeem.ts'
+import { GUESS_LIMIT } from './guesses.ts'
 import { queueBusifavorUse } from '../wallet/busifavor.ts'
 import { recordWalletAdd } from '../wallet/service.ts'
 import type { WalletVerdict } from './wallet-check.ts'
@@ -50,11 +53,9 @@ export async function refusalConsumedInWeChat(db: Db, c: CouponOfOffer, now: num
   return alreadyRedeemed(db, settled)
 }
 
-/** The coupon a code names at the counter, with what redemption needs of its offer; null when none. */
-export async function couponByCode(db: Db, rawCode: string) {
-  const code = normalizeCode(rawCode)
-  if (!isWellFormedCode(code)) return null
-  const c = await db
+/** The coupon with a (normalized) code, with what redemption needs of its offer and holder. */
+const counterCoupon = (db: Db, code: string) =>
+  db
     .selectFrom('coupons')
     .innerJoin('offers', 'offers.id', 'coupons.offer_id')
     .selectAll('coupons')
@@ -62,10 +63,101 @@ export async function couponByCode(db: Db, rawCode: string) {
     .select(['offers.merchant_id', 'offers.all_stores', 'offers.wx_card_id', 'offers.wx_stock_id'])
     .select(['users.openid as holder_openid', 'users.nickname as holder_nickname'])
     .where('coupons.code', '=', code)
-    .executeTakeFirst()
-  return c ?? null
+
+/** The coupon a code names at the counter, with what redemption needs of its offer; null when none. */
+export async function couponByCode(db: Db, rawCode: string) {
+  const code = normalizeCode(rawCode)
+  if (!isWellFormedCode(code)) return null
+  return (await counterCoupon(db, code).executeTakeFirst()) ?? null
 }
 export type CounterCoupon = NonNullable<Awaited<ReturnType<typeof couponByCode>>>
+
+export interface CounterAsk {
+  clerkUserId: string
+  storeId: string
+  /** The window the clerk's misses are counted in (guesses.ts). */
+  misses: CounterWindow
+  now: number
+}
+
+/** What the counter learns in its one read when the code names a coupon. */
+export interface AtCounter {
+  coupon: CounterCoupon
+  /** The merchant of the clerk's store, or null when this person is no clerk there. */
+  clerkMerchantId: string | null
+  /** The clerk's misses so far in the current window. */
+  misses: number
+  /** Whether the coupon's offer may be used at this store. */
+  validHere: boolean
+  /**
+   * Already redeemed by this read, on PostgreSQL, where a coupon only on the H5 page that passes
+   * every check is redeemed in the same statement (db/redeem.ts); `coupon` is as it was before.
+   */
+  taken: boolean
+}
+
+/**
+ * The coupon a code names together with what the counter must check before redeeming it (is the
+ * person a clerk of this store, how many wrong codes they typed lately, may the offer be used here),
+ * in one round trip: a busy counter on PostgreSQL spends most of its time on round trips, so there
+ * the same statement also redeems a coupon that needs nothing more (db/redeem.ts). Null when the
+ * code names no coupon; the caller then looks up the clerk and the misses on their own.
+ */
+export async function couponAtCounter(db: Db, rawCode: string, ask: CounterAsk): Promise<AtCounter | null> {
+  const code = normalizeCode(rawCode)
+  if (!isWellFormedCode(code)) return null
+  const tried = await tryRedeemAtCounter(db, {
+    code,
+    clerkUserId: ask.clerkUserId,
+    storeId: ask.storeId,
+    now: ask.now,
+    missKey: ask.misses.key,
+    missWindowStart: windowStart(ask.misses, ask.now),
+    missLimit: GUESS_LIMIT,
+    eventId: newId(),
+    day: chinaDay(ask.now),
+    slot: funnelSlot(db),
+  })
+  const row = tried ? tried.row : await readAtCounter(db, code, ask)
+  if (!row) return null
+  const { clerk_merchant_id, misses_so_far, listed_store, taken, ...coupon } = row
+  return {
+    coupon,
+    clerkMerchantId: clerk_merchant_id ?? null,
+    misses: Number(misses_so_far ?? 0),
+    validHere: coupon.all_stores === 1 || listed_store !== null,
+    taken,
+  }
+}
+
+/** couponAtCounter's read alone, with Kysely: SQLite's way, where a statement costs no round trip. */
+async function readAtCounter(db: Db, code: string, ask: CounterAsk) {
+  const row = await counterCoupon(db, code)
+    .select(eb => [
+      eb
+        .selectFrom('clerks')
+        .select('clerks.merchant_id')
+        .where('clerks.user_id', '=', ask.clerkUserId)
+        .where('clerks.store_id', '=', ask.storeId)
+        .where('clerks.revoked_at', 'is', null)
+        .limit(1)
+        .as('clerk_merchant_id'),
+      eb
+        .selectFrom('limit_counters')
+        .select('limit_counters.hits')
+        .where('limit_counters.key', '=', ask.misses.key)
+        .where('limit_counters.window_start', '=', windowStart(ask.misses, ask.now))
+        .as('misses_so_far'),
+      eb
+        .selectFrom('offer_stores')
+        .select('offer_stores.store_id')
+        .whereRef('offer_stores.offer_id', '=', 'coupons.offer_id')
+        .where('offer_stores.store_id', '=', ask.storeId)
+        .as('listed_store'),
+    ])
+    .executeTakeFirst()
+  return row ? { ...row, taken: false } : null
+}
 
 export async function alreadyRedeemed(
   db: Db,
@@ -81,34 +173,76 @@ export async function alreadyRedeemed(
   })
 }
 
-/**
- * Redeems the coupon `input.code` names. `found` is that coupon as the counter just read it
- * (couponByCode), so the transaction need not read it again: what it holds of the coupon and its
- * offer does not change, and what does (whether it is redeemed, whether it is in the wallet) is
- * decided by the conditional update and read back from it.
- */
-export async function redeem(
+/** Why the counter must refuse this coupon, from what is known of it; null when it may be redeemed. */
+async function refusal(
   db: Db,
+  c: CounterCoupon,
   input: RedeemInput,
   now: number,
-  found?: CounterCoupon | null,
-): Promise<CouponsTable> {
-  return db.transaction().execute(async trx => {
-    const c = found === undefined ? await couponByCode(trx, input.code) : found
-    if (!c) throw new AppError('unknown_code', '无效券码')
-    if (c.merchant_id !== input.merchantId) throw new AppError('other_merchant', '非本商户的券')
-    if (c.redeemed_at !== null) throw await alreadyRedeemed(trx, c)
-    if (now >= c.valid_to) throw new AppError('expired', '券已过期', { validTo: isoOf(c.valid_to) })
-    if (now < c.valid_from) throw new AppError('not_yet_valid', '未到使用时间', { validFrom: isoOf(c.valid_from) })
-    if (c.all_stores !== 1) {
-      const here = await trx
+  validHere?: boolean,
+): Promise<AppError | null> {
+  if (c.merchant_id !== input.merchantId) return new AppError('other_merchant', '非本商户的券')
+  if (c.redeemed_at !== null) return alreadyRedeemed(db, c)
+  if (now >= c.valid_to) return new AppError('expired', '券已过期', { validTo: isoOf(c.valid_to) })
+  if (now < c.valid_from) return new AppError('not_yet_valid', '未到使用时间', { validFrom: isoOf(c.valid_from) })
+  const here =
+    validHere ??
+    (c.all_stores === 1 ||
+      (await db
         .selectFrom('offer_stores')
         .select('store_id')
         .where('offer_id', '=', c.offer_id)
         .where('store_id', '=', input.storeId)
-        .executeTakeFirst()
-      if (!here) throw new AppError('not_valid_at_store', '本店不可用')
-    }
+        .executeTakeFirst()) !== undefined)
+  return here ? null : new AppError('not_valid_at_store', '本店不可用')
+}
+
+/** The coupon as it stands once redeemed here, `inWallet` as the redemption left it. */
+export function redeemedCoupon(
+  c: CounterCoupon,
+  input: Pick<RedeemInput, 'storeId' | 'clerkUserId'>,
+  now: number,
+  inWallet: number,
+): CouponsTable {
+  const {
+    merchant_id: _m,
+    all_stores: _a,
+    wx_card_id: _w,
+    wx_stock_id: _s,
+    holder_openid: _o,
+    holder_nickname: _n,
+    ...coupon
+  } = c
+  return {
+    ...coupon,
+    in_wallet: inWallet,
+    redeemed_at: now,
+    redeemed_store_id: input.storeId,
+    redeemed_by: input.clerkUserId,
+    redeemed_source: 'clerk',
+  }
+}
+
+/**
+ * Redeems the coupon `input.code` names. `found` is what the counter just read (couponAtCounter),
+ * so nothing is read again: what it holds of the coupon and its offer does not change, and what
+ * does (whether it is redeemed, whether it is in the wallet) is decided by the conditional update.
+ * (A coupon couponAtCounter redeemed already, `taken`, does not come here.)
+ */
+export async function redeem(db: Db, input: RedeemInput, now: number, found?: AtCounter | null): Promise<CouponsTable> {
+  // A 商家券 WeChat Pay says it holds (or could not say in time) is used there too. One never added
+  // to the wallet was not asked about (wallet-check.ts) and stays Kaquan's alone.
+  const payHolds = input.wallet === 'usable' || input.wallet === 'unconfirmed'
+  if (found) {
+    const refused = await refusal(db, found.coupon, input, now, found.validHere)
+    if (refused) throw refused
+  }
+  return db.transaction().execute(async trx => {
+    const c = found === undefined ? await couponByCode(trx, input.code) : (found?.coupon ?? null)
+    if (!c) throw new AppError('unknown_code', '无效券码')
+    // A coupon read just now was checked above; one read here is checked here.
+    const refused = found ? null : await refusal(trx, c, input, now)
+    if (refused) throw refused
     const took = await trx
       .updateTable('coupons')
       .set({
@@ -144,9 +278,6 @@ export async function redeem(
     const walletGone = input.wallet === 'removed'
     if (inWallet === 1 && walletGone)
       await trx.updateTable('coupons').set({ in_wallet: 0, wallet_removed_at: now }).where('id', '=', c.id).execute()
-    // A 商家券 WeChat Pay says it holds (or could not say in time) is used there too. One never added
-    // to the wallet was not asked about (wallet-check.ts) and stays Kaquan's alone.
-    const payHolds = input.wallet === 'usable' || input.wallet === 'unconfirmed'
     if (c.wx_stock_id && payHolds) {
       if (inWallet === 0) await recordWalletAdd(trx, c, now)
       await queueBusifavorUse(trx, { id: c.id, code: c.code, wx_stock_id: c.wx_stock_id, openid: c.holder_openid }, now)
@@ -169,23 +300,7 @@ export async function redeem(
         .onConflict(oc => oc.columns(['coupon_id', 'kind']).doNothing())
         .execute()
     }
-    const {
-      merchant_id: _m,
-      all_stores: _a,
-      wx_card_id: _w,
-      wx_stock_id: _s,
-      holder_openid: _o,
-      holder_nickname: _n,
-      ...coupon
-    } = c
-    return {
-      ...coupon,
-      in_wallet: walletGone ? 0 : c.wx_stock_id && payHolds ? 1 : inWallet,
-      redeemed_at: now,
-      redeemed_store_id: input.storeId,
-      redeemed_by: input.clerkUserId,
-      redeemed_source: 'clerk' as const,
-    }
+    return redeemedCoupon(c, input, now, walletGone ? 0 : c.wx_stock_id && payHolds ? 1 : inWallet)
   })
 }
 
