@@ -12,6 +12,7 @@ import type { Deps } from '../deps.ts'
 import { AppError } from '../http/errors.ts'
 import { NOTIFY_PATH } from './keys.ts'
 import { NotifyRefused, notifyKeysOf, openNotification, refusalStatus, type WxPayNotification } from './notify.ts'
+import { handleOnce } from './received.ts'
 
 /** Domain code that reacts to a notification, inside the transaction that records it as handled. */
 export type NotifyHandler = (trx: Transaction<Database>, n: WxPayNotification, deps: Deps) => Promise<void>
@@ -41,13 +42,7 @@ export function wxPayRoutes(app: FastifyInstance, deps: Deps, handlers: NotifyHa
         request.log.warn({ refusal: err.kind }, `WeChat Pay notification refused: ${err.message}`)
         return reply.status(refusalStatus[err.kind]).send({ code: 'FAIL', message: err.message })
       }
-      await db.transaction().execute(async trx => {
-        const fresh = await trx
-          .insertInto('wxpay_notifications')
-          .values({ id: n.id, event_type: n.eventType, resource: JSON.stringify(n.resource), received_at: clock.now() })
-          .onConflict(oc => oc.column('id').doNothing())
-          .executeTakeFirst()
-        if (Number(fresh.numInsertedOrUpdatedRows ?? 0n) === 0) return
+      await handleOnce(db, n, clock.now(), async trx => {
         // Own handlers only: an event type named `constructor` is not one of ours.
         if (Object.hasOwn(handlers, n.eventType)) await handlers[n.eventType]?.(trx, n, deps)
       })

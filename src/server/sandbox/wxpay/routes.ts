@@ -9,10 +9,10 @@ import { z } from 'zod'
 import type { Deps } from '../../deps.ts'
 import { rfc3339China } from '../../wechatpay/time.ts'
 import type { Deferred } from '../deferred.ts'
-import { sandboxDb } from '../schema.ts'
 import { useCoupon, useRequest, userCouponAnswer } from './coupons.ts'
 import { PayRefusal, payBody, payPart, wxPayScope } from './http.ts'
 import { sandboxWxPayKeys } from './keys.ts'
+import { setNotifyUrl, notifyUrlOf } from './callbacks.ts'
 import { CouponNotifier } from './notify.ts'
 import { createStock, findStock, stockAnswer, stockRequest } from './stocks.ts'
 
@@ -42,7 +42,6 @@ function checkNotifyUrl(value: string, publicUrl: string) {
 
 export function sandboxWxPay(app: FastifyInstance, deps: Deps, later: Deferred): void {
   const keys = () => sandboxWxPayKeys(deps.db)
-  const db = sandboxDb(deps.db)
   const caller = (mchid: string) => ({ mchid, appId: deps.config.wx.appId })
   app.addHook('onReady', () => new CouponNotifier(deps, later, keys).resume())
 
@@ -79,23 +78,15 @@ export function sandboxWxPay(app: FastifyInstance, deps: Deps, later: Deferred):
       const mchid = b.mchid ?? c.mchid
       if (mchid !== c.mchid) throw new PayRefusal(403, 'NO_AUTH', '只能设置本商户号的通知地址')
       checkNotifyUrl(b.notify_url, deps.config.publicUrl)
-      await db
-        .insertInto('sandbox_wxpay_callbacks')
-        .values({ mchid, notify_url: b.notify_url, update_time: c.now })
-        .onConflict(oc => oc.column('mchid').doUpdateSet({ notify_url: b.notify_url, update_time: c.now }))
-        .execute()
+      await setNotifyUrl(deps.db, mchid, b.notify_url, c.now)
       return { update_time: rfc3339China(c.now), notify_url: b.notify_url, mchid }
     })
 
     api.get(`${BUSIFAVOR}/callbacks`, async c => {
       const mchid = payPart(callbacksQuery, c.request.query, 'query').mchid ?? c.mchid
       if (mchid !== c.mchid) throw new PayRefusal(403, 'NO_AUTH', '只能查询本商户号的通知地址')
-      const row = await db
-        .selectFrom('sandbox_wxpay_callbacks')
-        .selectAll()
-        .where('mchid', '=', mchid)
-        .executeTakeFirst()
-      return row ? { mchid, notify_url: row.notify_url } : { mchid }
+      const notifyUrl = await notifyUrlOf(deps.db, mchid)
+      return notifyUrl ? { mchid, notify_url: notifyUrl } : { mchid }
     })
   })
 }
