@@ -200,7 +200,9 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (err: unknown) => {
-  log(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
+  // fetch's errors say what went wrong in their cause (a refused or reset connection, …).
+  const cause = err instanceof Error && err.cause ? `\n  cause: ${String((err.cause as Error).stack ?? err.cause)}` : ''
+  log(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}${cause}`)
   await cleanUp()
   process.exitCode = 1
 })

@@ -80,9 +80,12 @@ export async function funnelSection(ctx: EngineContext): Promise<SectionResult> 
   const range = { from: chinaDay(now - month.days * DAY), to: chinaDay(now) }
   const ask = async (groupBy: string) => {
     const q = new URLSearchParams({ ...range, groupBy })
-    const res = await fetch(`${ctx.server.url}/api/console/merchants/${month.merchantId}/funnel?${q}`, {
-      headers: { cookie, accept: 'application/json', 'user-agent': 'kaquan-bench' },
-    })
+    const get = () =>
+      fetch(`${ctx.server.url}/api/console/merchants/${month.merchantId}/funnel?${q}`, {
+        headers: { cookie, accept: 'application/json', 'user-agent': 'kaquan-bench' },
+      })
+    // A connection the server let go during the minute of writing events fails once: ask again.
+    const res = await get().catch(get)
     const body = await res.text()
     if (res.status !== 200) throw new Error(`funnel by ${groupBy} answered ${res.status}: ${body.slice(0, 200)}`)
     return JSON.parse(body) as { totals: Record<string, number>; rows: unknown[] }
