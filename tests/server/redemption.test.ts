@@ -303,7 +303,6 @@ describe('the wallet follows a redemption', () => {
     if (!added.ok) throw new Error(added.reason)
     await phone.post(`/api/coupons/${coupon.id}/wallet`, { encryptCode: added.list[0]!.code })
     const input = {
-      code: coupon.code,
       storeId: 'nanjingxilu',
       clerkUserId,
       merchantId: at!.coupon.merchant_id,

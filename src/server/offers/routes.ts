@@ -6,12 +6,12 @@ import { visitorOf } from '../analytics/visitors.ts'
 import { sessionOf } from '../auth/users.ts'
 import type { Deps } from '../deps.ts'
 import { notFound, parse } from '../http/errors.ts'
-import { ReadyReplies } from './replies.ts'
+import { MomentCache } from './moment-cache.ts'
 import { getOffer, getStore, listLiveOffers, offerMerchant } from './service.ts'
 
 export function offerRoutes(app: FastifyInstance, deps: Deps): void {
   const { clock } = deps
-  const ready = new ReadyReplies(deps.catalog)
+  const ready = new MomentCache<string>(deps.catalog)
 
   /**
    * Answers `make()` as JSON: for a logged-out reader from the ready answers, for a logged-in one
@@ -31,7 +31,10 @@ export function offerRoutes(app: FastifyInstance, deps: Deps): void {
       if (!value) throw missing()
       return value
     }
-    const body = await ready.get(key, now, () => make(null, now))
+    const body = await ready.get(key, now, async () => {
+      const value = await make(null, now)
+      return value === null ? null : JSON.stringify(value)
+    })
     if (body === null) throw missing()
     return reply.type('application/json; charset=utf-8').send(body)
   }

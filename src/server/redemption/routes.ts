@@ -55,7 +55,7 @@ export function redemptionRoutes(app: FastifyInstance, deps: Deps): void {
         const ask = found && found.merchant_id === clerk.merchant_id && found.redeemed_at === null
         const wallet = ask ? await checkWallet(deps, found) : 'not_in_wallet'
         if (found && wallet === 'consumed') throw await refusalConsumedInWeChat(db, found, now)
-        const input = { code: body.code, storeId: body.storeId, clerkUserId, merchantId: clerk.merchant_id, wallet }
+        const input = { storeId: body.storeId, clerkUserId, merchantId: clerk.merchant_id, wallet }
         const consumer = found ? consumerOf(found) : ''
         return { coupon: await redeem(db, input, now, at), wallet, consumer }
       },

@@ -19,7 +19,6 @@ import { recordWalletAdd } from '../wallet/service.ts'
 import type { WalletVerdict } from './wallet-check.ts'
 
 export interface RedeemInput {
-  code: string
   storeId: string
   clerkUserId: string
   merchantId: string
@@ -64,13 +63,7 @@ const counterCoupon = (db: Db, code: string) =>
     .select(['users.openid as holder_openid', 'users.nickname as holder_nickname'])
     .where('coupons.code', '=', code)
 
-/** The coupon a code names at the counter, with what redemption needs of its offer; null when none. */
-export async function couponByCode(db: Db, rawCode: string) {
-  const code = normalizeCode(rawCode)
-  if (!isWellFormedCode(code)) return null
-  return (await counterCoupon(db, code).executeTakeFirst()) ?? null
-}
-export type CounterCoupon = NonNullable<Awaited<ReturnType<typeof couponByCode>>>
+export type CounterCoupon = NonNullable<Awaited<ReturnType<ReturnType<typeof counterCoupon>['executeTakeFirst']>>>
 
 export interface CounterAsk {
   clerkUserId: string
@@ -179,22 +172,13 @@ async function refusal(
   c: CounterCoupon,
   input: RedeemInput,
   now: number,
-  validHere?: boolean,
+  validHere: boolean,
 ): Promise<AppError | null> {
   if (c.merchant_id !== input.merchantId) return new AppError('other_merchant', '非本商户的券')
   if (c.redeemed_at !== null) return alreadyRedeemed(db, c)
   if (now >= c.valid_to) return new AppError('expired', '券已过期', { validTo: isoOf(c.valid_to) })
   if (now < c.valid_from) return new AppError('not_yet_valid', '未到使用时间', { validFrom: isoOf(c.valid_from) })
-  const here =
-    validHere ??
-    (c.all_stores === 1 ||
-      (await db
-        .selectFrom('offer_stores')
-        .select('store_id')
-        .where('offer_id', '=', c.offer_id)
-        .where('store_id', '=', input.storeId)
-        .executeTakeFirst()) !== undefined)
-  return here ? null : new AppError('not_valid_at_store', '本店不可用')
+  return validHere ? null : new AppError('not_valid_at_store', '本店不可用')
 }
 
 /** The coupon as it stands once redeemed here, `inWallet` as the redemption left it. */
@@ -224,25 +208,20 @@ export function redeemedCoupon(
 }
 
 /**
- * Redeems the coupon `input.code` names. `found` is what the counter just read (couponAtCounter),
- * so nothing is read again: what it holds of the coupon and its offer does not change, and what
- * does (whether it is redeemed, whether it is in the wallet) is decided by the conditional update.
+ * Redeems the coupon the counter just read (couponAtCounter; null when the code names none), so
+ * nothing is read again: what it holds of the coupon and its offer does not change, and what does
+ * (whether it is redeemed, whether it is in the wallet) is decided by the conditional update.
  * (A coupon couponAtCounter redeemed already, `taken`, does not come here.)
  */
-export async function redeem(db: Db, input: RedeemInput, now: number, found?: AtCounter | null): Promise<CouponsTable> {
+export async function redeem(db: Db, input: RedeemInput, now: number, found: AtCounter | null): Promise<CouponsTable> {
   // A 商家券 WeChat Pay says it holds (or could not say in time) is used there too. One never added
   // to the wallet was not asked about (wallet-check.ts) and stays Kaquan's alone.
   const payHolds = input.wallet === 'usable' || input.wallet === 'unconfirmed'
-  if (found) {
-    const refused = await refusal(db, found.coupon, input, now, found.validHere)
-    if (refused) throw refused
-  }
+  if (!found) throw new AppError('unknown_code', '无效券码')
+  const c = found.coupon
+  const refused = await refusal(db, c, input, now, found.validHere)
+  if (refused) throw refused
   return db.transaction().execute(async trx => {
-    const c = found === undefined ? await couponByCode(trx, input.code) : (found?.coupon ?? null)
-    if (!c) throw new AppError('unknown_code', '无效券码')
-    // A coupon read just now was checked above; one read here is checked here.
-    const refused = found ? null : await refusal(trx, c, input, now)
-    if (refused) throw refused
     const took = await trx
       .updateTable('coupons')
       .set({

@@ -17,8 +17,8 @@ import { visitorOf } from '../analytics/visitors.ts'
 import { sessionUserDto } from '../auth/users.ts'
 import type { Deps } from '../deps.ts'
 import { escapeHtml, messagePage, pageCss } from '../http/page.ts'
+import { MomentCache } from '../offers/moment-cache.ts'
 import { getOffer, getStore, listLiveOffers } from '../offers/service.ts'
-import { PageCache } from './page-cache.ts'
 import { builtSite, viteSite } from './sources.ts'
 
 type ViewTarget = Parameters<typeof recordView>[1]
@@ -56,7 +56,7 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
   const clientDir = join(resolve(config.distDir), 'client')
   const source = config.devVite ? await viteSite() : builtSite(config.distDir)
   // Under npm run dev the components change under the server's feet: render every time.
-  const rendered = new PageCache<RenderedPage>(config.devVite ? 0 : 300)
+  const rendered = new MomentCache<RenderedPage>(deps.catalog, config.devVite ? 0 : 300)
   app.addHook('onClose', () => source.close())
 
   if (existsSync(join(clientDir, 'assets'))) {
@@ -121,57 +121,50 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
       p.gzipped ??= gzipSync(p.body, { level: 6 })
       return reply.header('content-encoding', 'gzip').send(p.gzipped)
     }
-    // A logged-out visitor's landing page is a function of its URL, the catalog and the second (an
-    // offer's phase): a tapped link's thousandth visitor gets the first one's bytes, and only the
-    // view is recorded again.
-    let key: string | null = null
-    if (landing && !user) {
-      await deps.catalog.read()
-      key = `${path} ${deps.catalog.stamp()} ${now}`
-      const hit = rendered.get(key)
-      if (hit) {
-        if (hit.viewed) await recordView(deps, hit.viewed, attribution, viewer)
-        return send(hit)
-      }
-    }
-    let status = 200
-    let viewed: ViewTarget | null = null
-    // An offer or store link whose id can't be one (mangled in a chat, a probe): that page's not-found state.
-    const route = request.routeOptions.url
-    if (!landing && (route === pagePaths.offer || route === pagePaths.store)) {
-      status = 404
-      state.missing = route === pagePaths.offer ? 'offer' : 'store'
-    }
-    if (landing?.page === 'offer') {
-      const offer = await getOffer(deps.catalog, landing.params.offerId!, user?.id ?? null, now)
-      if (offer) {
-        state.offer = offer
-        viewed = { merchantId: offer.merchant.id, offerId: offer.id }
-      } else {
+    const make = async (): Promise<RenderedPage> => {
+      let status = 200
+      let viewed: ViewTarget | null = null
+      // An offer or store link whose id can't be one (mangled in a chat, a probe): that page's not-found state.
+      const route = request.routeOptions.url
+      if (!landing && (route === pagePaths.offer || route === pagePaths.store)) {
         status = 404
-        state.missing = 'offer'
+        state.missing = route === pagePaths.offer ? 'offer' : 'store'
       }
-    } else if (landing?.page === 'store') {
-      const store = await getStore(deps.catalog, landing.params.storeId!)
-      if (store) {
-        const { merchantId, ...dto } = store
-        state.store = {
-          store: dto,
-          offers: await listLiveOffers(deps.catalog, { storeId: store.id, userId: user?.id ?? null }, now),
+      if (landing?.page === 'offer') {
+        const offer = await getOffer(deps.catalog, landing.params.offerId!, user?.id ?? null, now)
+        if (offer) {
+          state.offer = offer
+          viewed = { merchantId: offer.merchant.id, offerId: offer.id }
+        } else {
+          status = 404
+          state.missing = 'offer'
         }
-        viewed = { merchantId, storeId: store.id }
-      } else {
-        status = 404
-        state.missing = 'store'
+      } else if (landing?.page === 'store') {
+        const store = await getStore(deps.catalog, landing.params.storeId!)
+        if (store) {
+          const { merchantId, ...dto } = store
+          state.store = {
+            store: dto,
+            offers: await listLiveOffers(deps.catalog, { storeId: store.id, userId: user?.id ?? null }, now),
+          }
+          viewed = { merchantId, storeId: store.id }
+        } else {
+          status = 404
+          state.missing = 'store'
+        }
+      } else if (landing?.page === 'offers') {
+        state.offers = await listLiveOffers(deps.catalog, { userId: user?.id ?? null }, now)
       }
-    } else if (landing?.page === 'offers') {
-      state.offers = await listLiveOffers(deps.catalog, { userId: user?.id ?? null }, now)
+      const html = landing ? await site.render(path, state) : ''
+      const body = site.template.fill({ head: head(state) + (config.sandbox ? SANDBOX_BRIDGE : ''), html, state })
+      return { status, body, viewed }
     }
-    if (viewed) await recordView(deps, viewed, attribution, viewer)
-    const html = landing ? await site.render(path, state) : ''
-    const body = site.template.fill({ head: head(state) + (config.sandbox ? SANDBOX_BRIDGE : ''), html, state })
-    const done: RenderedPage = { status, body, viewed }
-    if (key) rendered.set(key, done)
+    // A logged-out visitor's landing page is a function of its URL, the catalog and the second (an
+    // offer's phase): a tapped link's thousandth visitor gets the first one's bytes. Every visit
+    // records its view.
+    // (make always answers a page, a 404 included, so get never answers null here.)
+    const done = landing && !user ? (await rendered.get(path, now, make))! : await make()
+    if (done.viewed) await recordView(deps, done.viewed, attribution, viewer)
     return send(done)
   }
 
