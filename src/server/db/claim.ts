@@ -12,6 +12,8 @@
  * refusal means, messages, the response) stay in coupons/service.ts.
  */
 import type { Statement } from 'better-sqlite3'
+import { couponWindow } from '../../shared/validity.ts'
+import { offerValidity } from '../offers/service.ts'
 import type { Db } from './index.ts'
 import { nativeOf } from './index.ts'
 
@@ -164,10 +166,7 @@ function writeClaimsSqlite(sqlite: Sqlite, ws: ClaimWrite[]): (ClaimWritten | Fa
     if (!o) throw new Refused({ kind: 'unavailable' })
     const counted = q.count.get(w.userId, w.offerId, o.per_user_limit) as { claimed: number } | undefined
     if (!counted) throw new Refused({ kind: 'limit', perUserLimit: o.per_user_limit })
-    const [from, to] =
-      o.validity_type === 'relative'
-        ? [w.now, w.now + (o.valid_days ?? 0) * 86_400]
-        : [o.valid_from ?? 0, o.valid_to ?? 0]
+    const { from, to } = couponWindow(offerValidity(o), w.now)
     const ins = q.coupon.run(w.couponId, w.offerId, w.userId, w.code, w.now, from, to, w.channel, w.ref, w.storeId)
     if (ins.changes === 0) throw new Refused({ kind: 'code_taken' })
     q.event.run(w.eventId, o.merchant_id, w.offerId, w.couponId, w.userId, w.storeId, w.channel, w.ref, w.now)
