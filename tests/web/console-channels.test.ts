@@ -2,9 +2,8 @@ import { enableAutoUnmount, flushPromises, type VueWrapper } from '@vue/test-uti
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { ChannelDto } from '../../src/shared/api/channels.ts'
 import ChannelsPage from '../../src/web/pages/console/ChannelsPage.vue'
-import { consoleOffer, nanjing, signedIn } from './console-fixtures.ts'
+import { consoleOffer, nanjing, openSignedIn } from './console-fixtures.ts'
 import { type FakeApi, fail, fakeApi, ok } from './fake-api.ts'
-import { freshStores, mountPage } from './mount-page.ts'
 
 const base = '/api/console/merchants/shanchuan'
 const posterChannel: ChannelDto = {
@@ -44,9 +43,7 @@ afterEach(() => {
 })
 
 async function open() {
-  const pinia = freshStores()
-  signedIn()
-  return (await mountPage(ChannelsPage, '/console/m/shanchuan/channels', {}, pinia)).wrapper
+  return openSignedIn(ChannelsPage, '/console/m/shanchuan/channels')
 }
 const click = async (w: VueWrapper, selector: string) => {
   await w.find(selector).trigger('click')

@@ -4,9 +4,8 @@ import type { FunnelResponse, FunnelRow } from '../../src/shared/api/analytics.t
 import type { ChannelDto } from '../../src/shared/api/channels.ts'
 import { chinaDay, chinaDayStartOf, DAY } from '../../src/shared/time.ts'
 import DataPage from '../../src/web/pages/console/DataPage.vue'
-import { consoleOffer, nanjing, signedIn } from './console-fixtures.ts'
+import { consoleOffer, nanjing, openSignedIn } from './console-fixtures.ts'
 import { type FakeApi, fail, fakeApi, ok } from './fake-api.ts'
-import { freshStores, mountPage } from './mount-page.ts'
 
 const base = '/api/console/merchants/shanchuan'
 const groupings = ['day', 'channel', 'store', 'offer', 'sharer'] as const
@@ -70,9 +69,7 @@ function answerFunnel(from: string, to: string, more = '', with_ = answers) {
   for (const g of groupings) api.answer(`GET ${base}/funnel?${search(from, to, g, more)}`, ok(with_[g]))
 }
 async function open() {
-  const pinia = freshStores()
-  signedIn()
-  return (await mountPage(DataPage, '/console/m/shanchuan/data', {}, pinia)).wrapper
+  return openSignedIn(DataPage, '/console/m/shanchuan/data')
 }
 const click = async (w: VueWrapper, selector: string) => {
   await w.find(selector).trigger('click')

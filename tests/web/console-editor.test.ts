@@ -2,9 +2,8 @@ import { enableAutoUnmount, flushPromises, type VueWrapper } from '@vue/test-uti
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { lockedOnceIssued } from '../../src/shared/api/offers.ts'
 import OfferEditPage from '../../src/web/pages/console/OfferEditPage.vue'
-import { consoleOffer, nanjing, signedIn } from './console-fixtures.ts'
+import { consoleOffer, nanjing, openSignedIn } from './console-fixtures.ts'
 import { type FakeApi, fail, fakeApi, ok } from './fake-api.ts'
-import { freshStores, mountPage } from './mount-page.ts'
 
 const offers = '/api/console/merchants/shanchuan/offers'
 let api: FakeApi
@@ -19,9 +18,7 @@ afterEach(() => {
 })
 
 async function open(path: string, props: Record<string, unknown> = {}) {
-  const pinia = freshStores()
-  signedIn()
-  return (await mountPage(OfferEditPage, path, props, pinia)).wrapper
+  return openSignedIn(OfferEditPage, path, props)
 }
 const openNew = () => open('/console/m/shanchuan/offers/new')
 const openExisting = (over = {}) => {

@@ -2,7 +2,9 @@
 import type { ConsoleMeResponse } from '../../src/shared/api/console.ts'
 import type { ConsoleOfferDto } from '../../src/shared/api/offers.ts'
 import type { ConsoleStoreDto } from '../../src/shared/api/stores.ts'
+import type { Component } from 'vue'
 import { useConsoleStore } from '../../src/web/stores/console.ts'
+import { freshStores, mountPage } from './mount-page.ts'
 
 const day = 86_400_000
 const iso = (ms: number) => new Date(ms).toISOString()
@@ -19,6 +21,18 @@ export function signedIn(role: 'owner' | 'manager' = 'owner') {
   const cs = useConsoleStore()
   cs.me = consoleMe(role)
   cs.enter('shanchuan')
+}
+
+/** A console page at `path`, on fresh stores, for a member signed in as the layout would leave them. */
+export async function openSignedIn(
+  page: Component,
+  path: string,
+  props: Record<string, unknown> = {},
+  role: 'owner' | 'manager' = 'owner',
+) {
+  const pinia = freshStores()
+  signedIn(role)
+  return (await mountPage(page, path, props, pinia)).wrapper
 }
 
 export function consoleOffer(over: Partial<ConsoleOfferDto> = {}): ConsoleOfferDto {

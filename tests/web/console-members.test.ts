@@ -2,9 +2,8 @@ import { enableAutoUnmount, flushPromises } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import type { MemberDto } from '../../src/shared/api/console.ts'
 import MembersPage from '../../src/web/pages/console/MembersPage.vue'
-import { signedIn } from './console-fixtures.ts'
+import { openSignedIn } from './console-fixtures.ts'
 import { type FakeApi, fakeApi, ok } from './fake-api.ts'
-import { freshStores, mountPage } from './mount-page.ts'
 
 const members = '/api/console/merchants/shanchuan/members'
 const me: MemberDto = { id: 'm1', name: '老王', role: 'owner', joinedAt: '2026-11-01T02:00:00.000Z', isMe: true }
@@ -21,9 +20,7 @@ afterEach(() => {
 })
 
 async function open() {
-  const pinia = freshStores()
-  signedIn('owner')
-  return (await mountPage(MembersPage, '/console/m/shanchuan/members', {}, pinia)).wrapper
+  return openSignedIn(MembersPage, '/console/m/shanchuan/members')
 }
 
 describe('the members page', () => {

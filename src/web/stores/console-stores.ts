@@ -38,16 +38,25 @@ export const useConsoleStoresStore = defineStore('console-stores', () => {
     return store
   }
 
+  /** The store whose clerks are shown: an answer for a store picked before is dropped. */
+  let clerksOf: string | null = null
+  async function fetchClerks(merchantId: string, sid: string) {
+    clerksOf = sid
+    const list = (await fetchConsoleClerks(merchantId, sid)).clerks
+    if (clerksOf === sid) clerks.value = list
+  }
+
   async function loadClerks(merchantId: string, sid: string) {
     clerks.value = null
-    clerks.value = (await fetchConsoleClerks(merchantId, sid)).clerks
+    await fetchClerks(merchantId, sid)
   }
 
   const invite = (merchantId: string, sid: string): Promise<InviteResponse> => postClerkInvite(merchantId, sid)
 
   async function revoke(merchantId: string, clerk: ConsoleClerkDto) {
     await deleteConsoleClerk(merchantId, clerk.id)
-    await loadClerks(merchantId, clerk.storeId)
+    // Reloaded in place (the server says when): the table stays on screen meanwhile.
+    if (clerksOf === clerk.storeId) await fetchClerks(merchantId, clerk.storeId)
   }
 
   return { list, clerks, load, create, update, loadClerks, invite, revoke }
