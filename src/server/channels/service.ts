@@ -14,7 +14,7 @@ import { AppError, notFound } from '../http/errors.ts'
 import { recordAudit } from '../merchants/audit.ts'
 import { offerRowOf, storeIdsOf } from '../offers/console-read.ts'
 import { newId } from '../random.ts'
-import { storeOfMerchant } from '../stores/service.ts'
+import { storeRowOf } from '../stores/service.ts'
 import { newChannelCode } from './codes.ts'
 
 interface Who {
@@ -112,19 +112,15 @@ export async function getChannel(deps: Deps, merchantId: string, id: string): Pr
 /** The offer and store a channel names must be this merchant's, and the offer usable at that store. */
 async function checkTargets(db: Db, merchantId: string, input: ChannelInput) {
   const offer = input.offerId ? await offerRowOf(db, merchantId, input.offerId) : null
-  const storeId = input.storeId ? await storeOfMerchant(db, input.storeId, merchantId) : null
-  if (input.storeId && !storeId) throw notFound('store')
-  if (offer && storeId && offer.all_stores !== 1) {
+  const store = input.storeId ? await storeRowOf(db, merchantId, input.storeId) : null
+  if (offer && store && offer.all_stores !== 1) {
     const stores = (await storeIdsOf(db, [offer.id])).get(offer.id) ?? []
-    if (!stores.includes(storeId))
+    if (!stores.includes(store.id))
       throw new AppError('invalid_request', 'storeId: 这张优惠券在该门店不可用', {
         field: 'storeId',
         issues: [{ field: 'storeId', message: '这张优惠券在该门店不可用' }],
       })
   }
-  const store = storeId
-    ? await db.selectFrom('stores').select('name').where('id', '=', storeId).executeTakeFirstOrThrow()
-    : null
   return { offerTitle: offer?.title ?? null, storeName: store?.name ?? null }
 }
 

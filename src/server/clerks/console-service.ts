@@ -3,7 +3,7 @@ import type { ConsoleClerkDto } from '../../shared/api/clerks.ts'
 import { isoOf } from '../../shared/time.ts'
 import type { Db } from '../db/index.ts'
 import { recordAudit } from '../merchants/audit.ts'
-import { storeRowOf } from '../stores/console-service.ts'
+import { storeRowOf } from '../stores/service.ts'
 import { createInvite, listStoreClerks, maskName, revokeClerkOfMerchant } from './service.ts'
 
 interface Who {

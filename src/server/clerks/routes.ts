@@ -72,7 +72,7 @@ export function clerkRoutes(app: FastifyInstance, deps: Deps): void {
     const q = joinQuery.safeParse(request.query)
     if (!q.success) return page(400, '邀请链接无效', '请向商户重新索取店员邀请链接。')
     const user = await sessionUser(deps, request)
-    if (!user) return reply.redirect(loginPath(`/clerk/join?invite=${q.data.invite}`), 302)
+    if (!user) return reply.redirect(loginPath(`/clerk/join?invite=${encodeURIComponent(q.data.invite)}`), 302)
     const outcome = await acceptInvite(db, q.data.invite, user.id, clock.now())
     if (outcome.ok) return reply.redirect(`/clerk?store=${outcome.storeId}`, 302)
     if (outcome.reason === 'used')

@@ -1,13 +1,11 @@
 /**
- * Clerks are WeChat users bound to one store by a single-use, expiring invite link that a
- * merchant admin makes. Only the token's hash is stored: the link is the secret.
+ * Clerks are WeChat users bound to one store by a single-use, expiring invite link
+ * (merchants/invite-tokens.ts) that a merchant admin makes.
  */
-import { createHash } from 'node:crypto'
 import type { Db } from '../db/index.ts'
-import { AppError } from '../http/errors.ts'
-import { newId, randomToken } from '../random.ts'
-
-const hash = (token: string) => createHash('sha256').update(token).digest('hex')
+import { AppError, notFound } from '../http/errors.ts'
+import { type InviteRefusal, newInviteToken, useInviteToken } from '../merchants/invite-tokens.ts'
+import { newId } from '../random.ts'
 
 export async function createInvite(
   db: Db,
@@ -16,59 +14,34 @@ export async function createInvite(
   now: number,
 ): Promise<{ token: string; expiresAt: number }> {
   const store = await db.selectFrom('stores').select(['id', 'merchant_id']).where('id', '=', storeId).executeTakeFirst()
-  if (!store) throw new AppError('not_found', 'store not found')
-  const token = randomToken(32)
+  if (!store) throw notFound('store')
+  const { token, expiresAt, columns } = newInviteToken(ttlSeconds, now)
   await db
     .insertInto('clerk_invites')
-    .values({
-      token_hash: hash(token),
-      store_id: store.id,
-      merchant_id: store.merchant_id,
-      created_at: now,
-      expires_at: now + ttlSeconds,
-      used_at: null,
-      used_by: null,
-    })
+    .values({ ...columns, store_id: store.id, merchant_id: store.merchant_id })
     .execute()
-  return { token, expiresAt: now + ttlSeconds }
+  return { token, expiresAt }
 }
 
-export type InviteOutcome = { ok: true; storeId: string } | { ok: false; reason: 'unknown' | 'used' | 'expired' }
+export type InviteOutcome = { ok: true; storeId: string } | InviteRefusal
 
 /** Binds the user as a clerk of the invite's store; the invite's use is one conditional update. */
 export async function acceptInvite(db: Db, token: string, userId: string, now: number): Promise<InviteOutcome> {
-  if (!/^[A-Za-z0-9]{32}$/.test(token)) return { ok: false, reason: 'unknown' }
-  return db.transaction().execute(async trx => {
-    const used = await trx
-      .updateTable('clerk_invites')
-      .set({ used_at: now, used_by: userId })
-      .where('token_hash', '=', hash(token))
-      .where('used_at', 'is', null)
-      .where('expires_at', '>', now)
-      .executeTakeFirst()
-    const invite = await trx
-      .selectFrom('clerk_invites')
-      .selectAll()
-      .where('token_hash', '=', hash(token))
-      .executeTakeFirst()
-    if (!invite) return { ok: false, reason: 'unknown' } as const
-    if (Number(used.numUpdatedRows) === 0) {
-      // Opening the link again after joining is not an error.
-      if (invite.used_by === userId) return { ok: true, storeId: invite.store_id } as const
-      return { ok: false, reason: invite.used_at !== null ? 'used' : 'expired' } as const
-    }
-    await trx
-      .insertInto('clerks')
-      .values({
-        id: newId(),
-        user_id: userId,
-        store_id: invite.store_id,
-        merchant_id: invite.merchant_id,
-        created_at: now,
-        revoked_at: null,
-      })
-      .onConflict(oc => oc.columns(['user_id', 'store_id']).doUpdateSet({ revoked_at: null }))
-      .execute()
+  return useInviteToken(db, 'clerk_invites', token, userId, now, async (trx, invite, first) => {
+    // Opening the link again after joining binds nothing new.
+    if (first)
+      await trx
+        .insertInto('clerks')
+        .values({
+          id: newId(),
+          user_id: userId,
+          store_id: invite.store_id,
+          merchant_id: invite.merchant_id,
+          created_at: now,
+          revoked_at: null,
+        })
+        .onConflict(oc => oc.columns(['user_id', 'store_id']).doUpdateSet({ revoked_at: null }))
+        .execute()
     return { ok: true, storeId: invite.store_id } as const
   })
 }
@@ -98,32 +71,20 @@ export async function requireClerkOf(db: Db, userId: string, storeId: string) {
   return clerk
 }
 
-export async function listClerks(db: Db, storeId: string) {
-  return db
-    .selectFrom('clerks')
-    .innerJoin('users', 'users.id', 'clerks.user_id')
-    .select([
-      'clerks.id',
-      'clerks.store_id',
-      'clerks.created_at',
-      'clerks.revoked_at',
-      'users.nickname',
-      'users.openid',
-    ])
-    .where('clerks.store_id', '=', storeId)
-    .orderBy('clerks.created_at')
-    .execute()
-}
-
-/** Revokes the clerk; the clerk's user id when this call revoked it, null when unknown or already revoked. */
-export async function revokeClerk(db: Db, clerkId: string, now: number): Promise<string | null> {
+/** Whether this call revoked the clerk (false when unknown or already revoked). */
+async function markRevoked(db: Db, clerkId: string, now: number): Promise<boolean> {
   const r = await db
     .updateTable('clerks')
     .set({ revoked_at: now })
     .where('id', '=', clerkId)
     .where('revoked_at', 'is', null)
     .executeTakeFirst()
-  if (Number(r.numUpdatedRows) !== 1) return null
+  return Number(r.numUpdatedRows) === 1
+}
+
+/** Revokes the clerk; the clerk's user id when this call revoked it, null when unknown or already revoked. */
+export async function revokeClerk(db: Db, clerkId: string, now: number): Promise<string | null> {
+  if (!(await markRevoked(db, clerkId, now))) return null
   const clerk = await db.selectFrom('clerks').select('user_id').where('id', '=', clerkId).executeTakeFirstOrThrow()
   return clerk.user_id
 }
@@ -134,8 +95,8 @@ export function maskName(nickname: string | null, openid: string): string {
   return `微信用户${openid.slice(-4)}`
 }
 
-/** A store's clerks for the console, revoked ones too, each with when they last redeemed a coupon there. */
-export async function listStoreClerks(db: Db, storeId: string) {
+/** A store's clerks, revoked ones too, in the order they joined. */
+function storeClerks(db: Db, storeId: string) {
   return db
     .selectFrom('clerks')
     .innerJoin('users', 'users.id', 'clerks.user_id')
@@ -147,6 +108,18 @@ export async function listStoreClerks(db: Db, storeId: string) {
       'users.nickname',
       'users.openid',
     ])
+    .where('clerks.store_id', '=', storeId)
+    .orderBy('clerks.created_at')
+}
+
+/** The operator's list of a store's clerks. */
+export async function listClerks(db: Db, storeId: string) {
+  return storeClerks(db, storeId).execute()
+}
+
+/** The console's list of a store's clerks, each with when they last redeemed a coupon there. */
+export async function listStoreClerks(db: Db, storeId: string) {
+  return storeClerks(db, storeId)
     .select(eb =>
       eb
         .selectFrom('coupons')
@@ -155,8 +128,6 @@ export async function listStoreClerks(db: Db, storeId: string) {
         .whereRef('coupons.redeemed_store_id', '=', 'clerks.store_id')
         .as('last_redemption_at'),
     )
-    .where('clerks.store_id', '=', storeId)
-    .orderBy('clerks.created_at')
     .orderBy('clerks.id')
     .execute()
 }
@@ -170,12 +141,6 @@ export async function revokeClerkOfMerchant(db: Db, merchantId: string, clerkId:
     .where('clerks.id', '=', clerkId)
     .where('clerks.merchant_id', '=', merchantId)
     .executeTakeFirst()
-  if (!clerk) throw new AppError('not_found', 'clerk not found')
-  const r = await db
-    .updateTable('clerks')
-    .set({ revoked_at: now })
-    .where('id', '=', clerkId)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst()
-  return { ...clerk, revoked: Number(r.numUpdatedRows) === 1 }
+  if (!clerk) throw notFound('clerk')
+  return { ...clerk, revoked: await markRevoked(db, clerkId, now) }
 }

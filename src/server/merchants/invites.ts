@@ -1,18 +1,15 @@
 /**
- * Member invites: single-use links that make the WeChat user who opens them an owner or a manager
- * of a merchant. Only the token's hash is stored (the link is the secret); using one is a
- * conditional update, so two people opening the same link can't both join.
+ * Member invites: single-use links (invite-tokens.ts) that make the WeChat user who opens them an
+ * owner or a manager of a merchant.
  */
-import { createHash } from 'node:crypto'
 import type { MemberRole } from '../../shared/api/console.ts'
 import type { Db } from '../db/index.ts'
-import { newId, randomToken } from '../random.ts'
+import { newId } from '../random.ts'
 import { recordAudit } from './audit.ts'
+import { type InviteRefusal, newInviteToken, useInviteToken } from './invite-tokens.ts'
 import { lockMerchantForMembers, personName } from './members.ts'
 
 export const MEMBER_INVITE_TTL = 7 * 86_400
-
-const hash = (token: string) => createHash('sha256').update(token).digest('hex')
 
 export function memberInviteUrl(publicUrl: string, token: string): string {
   return `${publicUrl}/console/join?invite=${token}`
@@ -23,21 +20,12 @@ export async function createMemberInvite(
   input: { merchantId: string; role: MemberRole; createdBy: string | null },
   now: number,
 ): Promise<{ token: string; expiresAt: number }> {
-  const token = randomToken(32)
+  const { token, expiresAt, columns } = newInviteToken(MEMBER_INVITE_TTL, now)
   await db
     .insertInto('member_invites')
-    .values({
-      token_hash: hash(token),
-      merchant_id: input.merchantId,
-      role: input.role,
-      created_by: input.createdBy,
-      created_at: now,
-      expires_at: now + MEMBER_INVITE_TTL,
-      used_at: null,
-      used_by: null,
-    })
+    .values({ ...columns, merchant_id: input.merchantId, role: input.role, created_by: input.createdBy })
     .execute()
-  return { token, expiresAt: now + MEMBER_INVITE_TTL }
+  return { token, expiresAt }
 }
 
 /** An owner's invite for a new manager, with its audit entry, in one transaction. */
@@ -62,35 +50,15 @@ export async function inviteManager(db: Db, who: { merchantId: string; actorId: 
   })
 }
 
-export type JoinOutcome =
-  | { ok: true; merchantId: string; role: MemberRole }
-  | { ok: false; reason: 'unknown' | 'used' | 'expired' }
+export type JoinOutcome = { ok: true; merchantId: string; role: MemberRole } | InviteRefusal
 
 /**
  * Makes the user a member by the invite's role. Someone already a member keeps an owner's role
  * (a manager's invite never demotes); an owner's invite promotes a manager.
  */
 export async function acceptMemberInvite(db: Db, token: string, userId: string, now: number): Promise<JoinOutcome> {
-  if (!/^[A-Za-z0-9]{32}$/.test(token)) return { ok: false, reason: 'unknown' }
-  return db.transaction().execute(async trx => {
-    const used = await trx
-      .updateTable('member_invites')
-      .set({ used_at: now, used_by: userId })
-      .where('token_hash', '=', hash(token))
-      .where('used_at', 'is', null)
-      .where('expires_at', '>', now)
-      .executeTakeFirst()
-    const invite = await trx
-      .selectFrom('member_invites')
-      .selectAll()
-      .where('token_hash', '=', hash(token))
-      .executeTakeFirst()
-    if (!invite) return { ok: false, reason: 'unknown' } as const
-    if (Number(used.numUpdatedRows) === 0) {
-      // Opening the link again after joining is not an error.
-      if (invite.used_by === userId) return { ok: true, merchantId: invite.merchant_id, role: invite.role } as const
-      return { ok: false, reason: invite.used_at !== null ? 'used' : 'expired' } as const
-    }
+  return useInviteToken(db, 'member_invites', token, userId, now, async (trx, invite, first) => {
+    if (!first) return { ok: true, merchantId: invite.merchant_id, role: invite.role } as const
     await lockMerchantForMembers(trx, invite.merchant_id)
     const user = await trx
       .selectFrom('users')

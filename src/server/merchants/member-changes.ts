@@ -11,6 +11,13 @@ interface Change {
   actorId: string
 }
 
+/** Who changed which member: what every entry of this file's audit shares. */
+const about = (c: Change, m: { id: string; nickname: string | null; openid: string }) => ({
+  merchantId: c.merchantId,
+  actorId: c.actorId,
+  target: { type: 'member' as const, id: m.id, label: personName(m) },
+})
+
 export async function changeMemberRole(db: Db, c: Change & { role: MemberRole }, now: number): Promise<MemberDto> {
   return db.transaction().execute(async trx => {
     await lockMerchantForMembers(trx, c.merchantId)
@@ -20,13 +27,7 @@ export async function changeMemberRole(db: Db, c: Change & { role: MemberRole },
       await trx.updateTable('merchant_members').set({ role: c.role }).where('id', '=', m.id).execute()
       await recordAudit(
         trx,
-        {
-          merchantId: c.merchantId,
-          actorId: c.actorId,
-          action: 'member.role',
-          target: { type: 'member', id: m.id, label: personName(m) },
-          changes: [{ field: 'role', before: m.role, after: c.role }],
-        },
+        { ...about(c, m), action: 'member.role', changes: [{ field: 'role', before: m.role, after: c.role }] },
         now,
       )
     }
@@ -42,13 +43,7 @@ export async function removeMember(db: Db, c: Change, now: number): Promise<void
     await trx.deleteFrom('merchant_members').where('id', '=', m.id).execute()
     await recordAudit(
       trx,
-      {
-        merchantId: c.merchantId,
-        actorId: c.actorId,
-        action: 'member.remove',
-        target: { type: 'member', id: m.id, label: personName(m) },
-        changes: [{ field: 'role', before: m.role, after: null }],
-      },
+      { ...about(c, m), action: 'member.remove', changes: [{ field: 'role', before: m.role, after: null }] },
       now,
     )
   })

@@ -8,19 +8,12 @@ import { validityFromDto, validityToDto } from '../../shared/validity.ts'
 import type { Db } from '../db/index.ts'
 import type { OfferRow, OffersTable } from '../db/schema.ts'
 import { notFound } from '../http/errors.ts'
-import { offerValidity } from './service.ts'
+import { offerTerms, offerValidity } from './service.ts'
 
 /** A stored offer in the editor's terms. */
 export function inputOf(o: OfferRow, storeIds: string[]): OfferInput {
   return {
-    title: o.title,
-    kind: o.kind,
-    valueFen: o.value_fen,
-    thresholdFen: o.threshold_fen,
-    discountPercent: o.discount_percent,
-    giftName: o.gift_name,
-    description: o.description,
-    rules: o.rules.split('\n').filter(Boolean),
+    ...offerTerms(o),
     stockTotal: o.stock_total,
     perUserLimit: o.per_user_limit,
     startsAt: isoOf(o.starts_at),

@@ -24,6 +24,21 @@ export function offerValidity(
     : { type: 'fixed', from: o.valid_from ?? 0, to: o.valid_to ?? 0 }
 }
 
+/** What an offer gives and on which terms, as the consumer's and the console's shapes both spell it. */
+export function offerTerms(o: OffersTable) {
+  return {
+    title: o.title,
+    kind: o.kind,
+    valueFen: o.value_fen,
+    thresholdFen: o.threshold_fen,
+    discountPercent: o.discount_percent,
+    giftName: o.gift_name,
+    description: o.description,
+    // Stored one per line.
+    rules: o.rules.split('\n').filter(Boolean),
+  }
+}
+
 export function offerDto(
   o: OfferRow,
   m: MerchantsTable,
@@ -34,14 +49,7 @@ export function offerDto(
   return {
     id: o.id,
     merchant: merchantDto(m),
-    title: o.title,
-    kind: o.kind,
-    valueFen: o.value_fen,
-    thresholdFen: o.threshold_fen,
-    discountPercent: o.discount_percent,
-    giftName: o.gift_name,
-    description: o.description,
-    rules: o.rules.split('\n').filter(Boolean),
+    ...offerTerms(o),
     imageUrl: o.image_url,
     stockTotal: o.stock_total,
     stockLeft: o.stock_left,

@@ -3,10 +3,10 @@ import type { ConsoleStoreDto, StoreInput } from '../../shared/api/stores.ts'
 import { isoOf } from '../../shared/time.ts'
 import type { Db } from '../db/index.ts'
 import type { StoresTable } from '../db/schema.ts'
-import { notFound } from '../http/errors.ts'
 import { diff, recordAudit } from '../merchants/audit.ts'
 import { newId } from '../random.ts'
 import { bumpCatalog } from '../offers/catalog.ts'
+import { storeRowOf } from './service.ts'
 
 interface Who {
   merchantId: string
@@ -43,18 +43,6 @@ export async function listConsoleStores(db: Db, merchantId: string): Promise<Con
     .orderBy('id')
     .execute()
   return dtos(db, rows)
-}
-
-/** The merchant's own store; another merchant's id is a 404 like a missing one. */
-export async function storeRowOf(db: Db, merchantId: string, storeId: string): Promise<StoresTable> {
-  const row = await db
-    .selectFrom('stores')
-    .selectAll()
-    .where('id', '=', storeId)
-    .where('merchant_id', '=', merchantId)
-    .executeTakeFirst()
-  if (!row) throw notFound('store')
-  return row
 }
 
 const target = (s: { id: string; name: string }) => ({ type: 'store' as const, id: s.id, label: s.name })
