@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
-import { type WxPayConfig, WxPayConfigError, type WxPayEnv, wxPayConfigFrom } from './wechatpay/keys.ts'
+import { WXPAY_VARS, type WxPayConfig, WxPayConfigError, type WxPayEnv, wxPayConfigFrom } from './wechatpay/keys.ts'
 
 export const SANDBOX_APPID = 'wx5eedc0ffee000001'
 export const SANDBOX_SECRET = 'sandboxsecret0123456789abcdef0000'
@@ -62,6 +62,11 @@ export interface Config {
 
 export class ConfigError extends Error {}
 
+/** Every configuration error reads the same: one `VARIABLE: what is wrong` line per problem. */
+function invalid(issues: { variable: string; message: string }[]): ConfigError {
+  return new ConfigError(`Invalid configuration:\n${issues.map(i => `  ${i.variable}: ${i.message}`).join('\n')}`)
+}
+
 const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   HOST: z.string().min(1).optional(),
@@ -102,17 +107,6 @@ const envSchema = z.object({
   ACCESS_LOG: z.enum(['0', '1', 'true', 'false']).optional(),
 })
 
-const WXPAY_VARS = [
-  'WXPAY_MCHID',
-  'WXPAY_APIV2_KEY',
-  'WXPAY_APIV3_KEY',
-  'WXPAY_PRIVATE_KEY',
-  'WXPAY_CERT_SERIAL',
-  'WXPAY_PLATFORM_PUBLIC_KEY',
-  'WXPAY_PLATFORM_PUBLIC_KEY_ID',
-  'WXPAY_API_BASE',
-] as const
-
 /** The WXPAY_* variables, checked by wechatpay/keys.ts; every problem is reported with its variable. */
 function wxPayFrom(
   env: Record<string, string | undefined>,
@@ -124,8 +118,11 @@ function wxPayFrom(
     // The sandbox plays WeChat Pay with keys of its own; real ones would never match its answers.
     const given = WXPAY_VARS.filter(k => env[k]?.trim())
     if (given.length)
-      throw new ConfigError(
-        `Invalid configuration:\n${given.map(k => `  ${k}: set only with real WeChat credentials (WX_APPID); the sandbox makes its own WeChat Pay keys`).join('\n')}`,
+      throw invalid(
+        given.map(variable => ({
+          variable,
+          message: 'set only with real WeChat credentials (WX_APPID); the sandbox makes its own WeChat Pay keys',
+        })),
       )
     return null
   }
@@ -133,7 +130,7 @@ function wxPayFrom(
     return wxPayConfigFrom(raw, ctx)
   } catch (err) {
     if (!(err instanceof WxPayConfigError)) throw err
-    throw new ConfigError(`Invalid configuration:\n${err.issues.map(i => `  ${i.variable}: ${i.message}`).join('\n')}`)
+    throw invalid(err.issues)
   }
 }
 
@@ -146,8 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== '')),
   )
   if (!parsed.success) {
-    const lines = parsed.error.issues.map(i => `  ${i.path.join('.')}: ${i.message}`)
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+    throw invalid(parsed.error.issues.map(i => ({ variable: i.path.join('.'), message: i.message })))
   }
   const e = parsed.data
   const sandbox = !e.WX_APPID
@@ -164,16 +160,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     // Plaintext mode (明文模式) has no EncodingAESKey to give.
     const missing = required.filter(([k, v]) => v === undefined && !(k === 'WX_AES_KEY' && e.WX_PUSH_MODE === 'plain'))
     if (missing.length)
-      throw new ConfigError(
-        `Invalid configuration:\n${missing.map(([k, , what]) => `  ${k}: required when WX_APPID is set (${what})`).join('\n')}`,
+      throw invalid(
+        missing.map(([variable, , what]) => ({ variable, message: `required when WX_APPID is set (${what})` })),
       )
   }
   const sandboxPublic = sandbox && flag(e.SANDBOX_PUBLIC)
   const host = e.HOST ?? (sandbox && !sandboxPublic ? '127.0.0.1' : '0.0.0.0')
   if (sandbox && !sandboxPublic && !isLoopback(host))
-    throw new ConfigError(
-      `Invalid configuration:\n  HOST: the sandbox lets anyone act as any WeChat user, so it listens on loopback only; set SANDBOX_PUBLIC=1 to serve ${host} anyway`,
-    )
+    throw invalid([
+      {
+        variable: 'HOST',
+        message: `the sandbox lets anyone act as any WeChat user, so it listens on loopback only; set SANDBOX_PUBLIC=1 to serve ${host} anyway`,
+      },
+    ])
   const publicUrl = trimSlash(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`)
   const appId = e.WX_APPID ?? SANDBOX_APPID
   const wxpay = wxPayFrom(env, sandbox, { appId, publicUrl })

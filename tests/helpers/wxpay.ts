@@ -7,7 +7,8 @@ import { createCipheriv, createHmac, createSign, randomBytes, randomUUID } from 
 import { sandboxWxPayKeys } from '../../src/server/sandbox/wxpay/keys.ts'
 import { WxPayClient } from '../../src/server/wechatpay/client.ts'
 import { registerNotifyUrl } from '../../src/server/wechatpay/setup.ts'
-import type { TestApp } from './app.ts'
+import { afterAll, afterEach, beforeAll } from 'vitest'
+import { startTestApp, type TestApp } from './app.ts'
 import { newKey, Phone } from './phone.ts'
 import { addToSandboxWallet } from './wallet.ts'
 
@@ -19,6 +20,24 @@ export const payClient = (t: TestApp, o: { deadlineMs?: number; timeoutMs?: numb
 
 /** What Kaquan does at start (main.ts): COUPON.SEND goes to this app. */
 export const pointCallbacksAt = (t: TestApp) => registerNotifyUrl(payClient(t))
+
+/**
+ * One sandbox app for a test file, handed over with the 商家券 offer's stock id once it is up; the
+ * faults a test plans are cleared after it.
+ */
+export function withBusifavorApp(ready: (t: TestApp, stockId: string) => void): void {
+  let t: TestApp | undefined
+  beforeAll(async () => {
+    t = await startTestApp()
+    ready(t, await demoStockId(t))
+  })
+  afterAll(async () => {
+    await t?.close()
+  })
+  afterEach(async () => {
+    if (t) await fetch(`${t.url}/__wx/faults`, { method: 'DELETE' })
+  })
+}
 
 export async function demoStockId(t: TestApp): Promise<string> {
   const o = await t.database.db

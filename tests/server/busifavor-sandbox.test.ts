@@ -5,7 +5,7 @@
  * checkStock and createStockForOffer against it, and the sandbox's own keys per database.
  */
 import { createPublicKey, createSign } from 'node:crypto'
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../src/server/config.ts'
 import type { OffersTable } from '../../src/server/db/schema.ts'
 import type { Deps } from '../../src/server/deps.ts'
@@ -13,24 +13,18 @@ import { sandboxDb } from '../../src/server/sandbox/schema.ts'
 import { withSandboxSecrets } from '../../src/server/sandbox/secrets.ts'
 import { checkStock, createStockForOffer, stockRequestFor } from '../../src/server/wallet/busifavor-stock.ts'
 import { verifySignedBody } from '../../src/server/wechatpay/verify.ts'
-import { planFault, startTestApp, type TestApp } from '../helpers/app.ts'
+import { planFault, type TestApp } from '../helpers/app.ts'
 import { createTestDatabase } from '../helpers/db.ts'
 import { Phone } from '../helpers/phone.ts'
 import { addToSandboxWallet } from '../helpers/wallet.ts'
-import { demoStockId, documentedSign, payClient, payKeys, signedRequest } from '../helpers/wxpay.ts'
+import { documentedSign, payClient, payKeys, signedRequest, withBusifavorApp } from '../helpers/wxpay.ts'
 
 const B = '/v3/marketing/busifavor'
 let t: TestApp
 let stockId: string
-beforeAll(async () => {
-  t = await startTestApp()
-  stockId = await demoStockId(t)
-})
-afterAll(async () => {
-  await t.close()
-})
-afterEach(async () => {
-  await fetch(`${t.url}/__wx/faults`, { method: 'DELETE' })
+withBusifavorApp((app, stock) => {
+  t = app
+  stockId = stock
 })
 
 /** Checks an answer's Wechatpay-* signature with the sandbox's WeChat Pay public key. */

@@ -3,7 +3,7 @@
  * query, and WeChat Pay's COUPON.SEND callback, checked as WeChat Pay's rules say, the two of them
  * recording exactly one wallet add between them.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { buildApp } from '../../src/server/app.ts'
 import { sandboxDb } from '../../src/server/sandbox/schema.ts'
 import { startTestApp, type TestApp, planFault } from '../helpers/app.ts'
@@ -13,24 +13,18 @@ import { addToSandboxWallet, eventually } from '../helpers/wallet.ts'
 import {
   busifavorClaim,
   couponSend,
-  demoStockId,
   documentedSign,
   payKeys,
   pointCallbacksAt,
   postCallback,
+  withBusifavorApp,
 } from '../helpers/wxpay.ts'
 
 let t: TestApp
 let stockId: string
-beforeAll(async () => {
-  t = await startTestApp()
-  stockId = await demoStockId(t)
-})
-afterAll(async () => {
-  await t.close()
-})
-afterEach(async () => {
-  await fetch(`${t.url}/__wx/faults`, { method: 'DELETE' })
+withBusifavorApp((app, stock) => {
+  t = app
+  stockId = stock
 })
 
 const row = (id: string) =>

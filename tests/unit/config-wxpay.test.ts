@@ -5,15 +5,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig } from '../../src/server/config.ts'
+import { liveEnv as live } from '../helpers/config.ts'
 
-const live = {
-  WX_APPID: 'wx1234567890abcdef',
-  WX_APPSECRET: 'a-real-appsecret-0000000000000000',
-  SESSION_SECRET: 'a-real-session-secret-at-least-32-characters',
-  PUBLIC_URL: 'https://coupons.example.com',
-  WX_TOKEN: 'realtoken42',
-  WX_AES_KEY: 'R3alEnc0d1ngAESKeyR3alEnc0d1ngAESKey0123456',
-}
 const pem = (
   k: { export: (o: { type: 'pkcs8' | 'spki'; format: 'pem' }) => string | Buffer },
   type: 'pkcs8' | 'spki',

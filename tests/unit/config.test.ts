@@ -1,14 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ConfigError, loadConfig, SANDBOX_AES_KEY, SANDBOX_SECRET, SANDBOX_TOKEN } from '../../src/server/config.ts'
-
-const live = {
-  WX_APPID: 'wx1234567890abcdef',
-  WX_APPSECRET: 'a-real-appsecret-0000000000000000',
-  SESSION_SECRET: 'a-real-session-secret-at-least-32-characters',
-  PUBLIC_URL: 'https://coupons.example.com',
-  WX_TOKEN: 'realtoken42',
-  WX_AES_KEY: 'R3alEnc0d1ngAESKeyR3alEnc0d1ngAESKey0123456',
-}
+import { liveEnv as live } from '../helpers/config.ts'
 
 const without = (...keys: (keyof typeof live)[]) =>
   Object.fromEntries(Object.entries(live).filter(([k]) => !keys.includes(k as keyof typeof live)))

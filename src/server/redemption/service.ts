@@ -15,7 +15,7 @@ import { type CounterWindow, windowStart } from '../limits/counters.ts'
 import { tryRedeemAtCounter } from '../db/redeem.ts'
 import { GUESS_LIMIT } from './guesses.ts'
 import { queueBusifavorUse } from '../wallet/busifavor.ts'
-import { recordWalletAdd } from '../wallet/service.ts'
+import { queueCardConsume, recordWalletAdd } from '../wallet/service.ts'
 import type { WalletVerdict } from './wallet-check.ts'
 
 export interface RedeemInput {
@@ -261,24 +261,8 @@ export async function redeem(db: Db, input: RedeemInput, now: number, found: AtC
       if (inWallet === 0) await recordWalletAdd(trx, c, now)
       await queueBusifavorUse(trx, { id: c.id, code: c.code, wx_stock_id: c.wx_stock_id, openid: c.holder_openid }, now)
     }
-    if (inWallet === 1 && c.wx_card_id && !walletGone) {
-      await trx
-        .insertInto('wx_outbox')
-        .values({
-          id: newId(),
-          kind: 'consume',
-          coupon_id: c.id,
-          payload: JSON.stringify({ code: c.code, card_id: c.wx_card_id }),
-          attempts: 0,
-          next_at: now,
-          locked_until: null,
-          done_at: null,
-          last_error: null,
-          created_at: now,
-        })
-        .onConflict(oc => oc.columns(['coupon_id', 'kind']).doNothing())
-        .execute()
-    }
+    if (inWallet === 1 && c.wx_card_id && !walletGone)
+      await queueCardConsume(trx, { id: c.id, code: c.code, wx_card_id: c.wx_card_id }, now)
     return redeemedCoupon(c, input, now, walletGone ? 0 : c.wx_stock_id && payHolds ? 1 : inWallet)
   })
 }

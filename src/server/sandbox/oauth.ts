@@ -5,7 +5,8 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { z } from 'zod'
 import type { Deps } from '../deps.ts'
-import { escapeHtml, htmlPage, messagePage } from '../http/page.ts'
+import { escapeHtml } from '../http/page.ts'
+import { sendMessage, sendScreen } from './page.ts'
 import { randomToken } from '../random.ts'
 import { invalidArgs, wxArgs, wxText } from './access.ts'
 import { issueToken, readToken } from './tokens.ts'
@@ -50,10 +51,7 @@ const userQuery = z.object({
 
 /** WeChat shows its own error page, with a number, when the authorize link is wrong. */
 function wxErrorPage(reply: FastifyReply, errcode: number, reason: string) {
-  return reply
-    .status(200)
-    .type('text/html; charset=utf-8')
-    .send(messagePage({ title: '该链接无法访问', message: `${reason}（错误码 ${errcode}）`, actions: [] }))
+  return sendMessage(reply, 200, { title: '该链接无法访问', message: `${reason}（错误码 ${errcode}）`, actions: [] })
 }
 
 function err(errcode: number, errmsg: string) {
@@ -105,20 +103,16 @@ export function sandboxOAuth(app: FastifyInstance, deps: Deps): void {
     const hidden = Object.entries({ appid, redirect_uri: redirectUri, scope, state })
       .map(([k, v]) => `<input type="hidden" name="${k}" value="${escapeHtml(v)}">`)
       .join('')
-    return reply
-      .type('text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(
-        htmlPage(
-          '微信授权',
-          `
+    return sendScreen(
+      reply,
+      '微信授权',
+      `
 <main class="msg"><div class="msg-icon msg-icon-success" style="background:${escapeHtml(user.avatar_color)}"></div>
 <h1>卡券 申请使用</h1><p>你的昵称、头像（${escapeHtml(user.nickname)}）${user.snapshot ? '<br>当前为快照页模式' : ''}</p>
 <form method="post" action="/__wx/connect/oauth2/authorize/decision" class="msg-actions">${hidden}
 <button class="btn btn-primary" name="decision" value="allow">允许</button>
 <button class="btn btn-default" name="decision" value="deny">拒绝</button></form></main>`,
-        ),
-      )
+    )
   })
 
   app.post('/__wx/connect/oauth2/authorize/decision', async (request, reply) => {

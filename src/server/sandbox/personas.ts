@@ -5,18 +5,13 @@ import { SESSION_COOKIE } from '../auth/session.ts'
 import { safeReturnPath } from '../auth/oauth-state.ts'
 import type { Deps } from '../deps.ts'
 import { parse } from '../http/errors.ts'
-import { escapeHtml, htmlPage, messagePage } from '../http/page.ts'
+import { escapeHtml } from '../http/page.ts'
+import { personaListCss, sendMessage, sendScreen } from './page.ts'
 import { createSandboxUser, currentSandboxUser, setSandboxUser } from './users.ts'
 import { sandboxDb } from './schema.ts'
 
-const css = `<style>
-.list{max-width:480px;margin:0 auto;padding:16px 16px 40px}.list h1{font-size:20px;font-weight:500;margin:16px 0 4px}
-.list p{color:var(--fg2);font-size:14px;margin:0 0 16px}.cells{background:var(--card);border-radius:8px;overflow:hidden}
-.cell{display:flex;align-items:center;gap:12px;padding:12px 16px;border-bottom:1px solid var(--line)}.cell:last-child{border:0}
-.av{width:40px;height:40px;border-radius:6px;color:#fff;display:grid;place-items:center;font-size:18px;flex:none}
-.who{flex:1;min-width:0}.who b{font-weight:500}.who small{display:block;color:var(--fg2);font:12px ui-monospace,monospace;overflow:hidden;text-overflow:ellipsis}
-.tag{font-size:12px;color:#07c160;border:1px solid #07c160;border-radius:4px;padding:0 4px;margin-left:6px}
-.cell form{margin:0}.mini{min-height:32px;padding:0 12px;border-radius:6px;border:0;background:rgba(0,0,0,.05);color:#07c160;font-size:14px}
+const css = `<style>${personaListCss}
+.who small{font:12px ui-monospace,monospace;overflow:hidden;text-overflow:ellipsis}.mini{background:rgba(0,0,0,.05);color:#07c160}
 .bar{display:flex;gap:12px;margin:16px 0}.bar .btn{width:auto;flex:1}
 </style>`
 
@@ -30,16 +25,11 @@ const avatarParams = z.object({ file: z.string().regex(/^[A-Za-z0-9_-]{1,64}(\.s
 
 /** The persona screens are pages a person opens: a malformed request gets a page, not JSON. */
 function badRequestPage(reply: FastifyReply) {
-  return reply
-    .status(400)
-    .type('text/html; charset=utf-8')
-    .send(
-      messagePage({
-        title: '参数错误',
-        message: '这个沙箱页面的参数不对，请返回重新打开。',
-        actions: [{ label: '沙箱用户', href: '/__wx/personas' }],
-      }),
-    )
+  return sendMessage(reply, 400, {
+    title: '参数错误',
+    message: '这个沙箱页面的参数不对，请返回重新打开。',
+    actions: [{ label: '沙箱用户', href: '/__wx/personas' }],
+  })
 }
 
 export function sandboxPersonas(app: FastifyInstance, deps: Deps): void {
@@ -61,19 +51,15 @@ export function sandboxPersonas(app: FastifyInstance, deps: Deps): void {
 <form method="post" action="/__wx/personas/snapshot"><input type="hidden" name="openid" value="${escapeHtml(u.openid)}"><button class="mini">${u.snapshot ? '关快照' : '快照页'}</button></form></div>`,
       )
       .join('')
-    return reply
-      .type('text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(
-        htmlPage(
-          '沙箱用户',
-          `${css}<main class="list">
+    return sendScreen(
+      reply,
+      '沙箱用户',
+      `${css}<main class="list">
 <h1>沙箱微信用户</h1><p>每个用户像一部手机：切换后，卡券站点会以该用户重新登录。</p>
 <div class="cells">${rows || '<div class="cell">还没有用户：打开任意优惠链接即会创建一个。</div>'}</div>
 <div class="bar"><form method="post" action="/__wx/personas/new" style="flex:1;display:flex"><input type="hidden" name="return" value="${escapeHtml(ret)}"><button class="btn btn-primary" style="flex:1">换一部新手机</button></form>
 <a class="btn btn-default" href="${escapeHtml(ret)}">返回</a></div></main>`,
-        ),
-      )
+    )
   })
 
   app.post('/__wx/personas/switch', async (request, reply) => {

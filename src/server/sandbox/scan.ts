@@ -7,21 +7,15 @@
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { z } from 'zod'
 import type { Deps } from '../deps.ts'
-import { escapeHtml, htmlPage, messagePage } from '../http/page.ts'
+import { escapeHtml } from '../http/page.ts'
+import { personaListCss, sendMessage, sendScreen } from './page.ts'
 import { sandboxDb } from './schema.ts'
 import { DEMO_OWNER } from './seed.ts'
 
 const scanQuery = z.object({ url: z.string().max(2000) }).strict()
 
-const css = `<style>
-.list{max-width:480px;margin:0 auto;padding:16px 16px 40px}.list h1{font-size:20px;font-weight:500;margin:16px 0 4px}
-.list p{color:var(--fg2);font-size:14px;margin:0 0 16px}.cells{background:var(--card);border-radius:8px;overflow:hidden}
-.cell{display:flex;align-items:center;gap:12px;padding:12px 16px;border-bottom:1px solid var(--line)}.cell:last-child{border:0}
-.av{width:40px;height:40px;border-radius:6px;color:#fff;display:grid;place-items:center;font-size:18px;flex:none}
-.who{flex:1;min-width:0}.who b{font-weight:500}.who small{display:block;color:var(--fg2);font-size:12px}
-.tag{font-size:12px;color:#07c160;border:1px solid #07c160;border-radius:4px;padding:0 4px;margin-left:6px}
-.cell form{margin:0}.mini{min-height:32px;padding:0 12px;border-radius:6px;border:0;background:#07c160;color:#fff;font-size:14px}
-.bar{margin:16px 0}.bar form{display:flex}.bar .btn{width:auto;flex:1}
+const css = `<style>${personaListCss}
+.mini{background:#07c160;color:#fff}.bar{margin:16px 0}.bar form{display:flex}.bar .btn{width:auto;flex:1}
 </style>`
 
 const roleTag: Record<string, string> = { owner: '店主', manager: '店长' }
@@ -39,16 +33,11 @@ function scanPath(url: string, publicUrl: string): string | null {
 }
 
 function refuse(reply: FastifyReply) {
-  return reply
-    .status(400)
-    .type('text/html; charset=utf-8')
-    .send(
-      messagePage({
-        title: '无法识别的二维码',
-        message: '这不是本站管理后台的登录二维码。',
-        actions: [{ label: '返回', href: '/console/login' }],
-      }),
-    )
+  return sendMessage(reply, 400, {
+    title: '无法识别的二维码',
+    message: '这不是本站管理后台的登录二维码。',
+    actions: [{ label: '返回', href: '/console/login' }],
+  })
 }
 
 export function sandboxScan(app: FastifyInstance, deps: Deps): void {
@@ -85,17 +74,13 @@ export function sandboxScan(app: FastifyInstance, deps: Deps): void {
 <form method="post" action="/__wx/personas/switch"><input type="hidden" name="openid" value="${escapeHtml(u.openid)}"><input type="hidden" name="return" value="${ret}"><button class="mini">用TA扫码</button></form></div>`,
       )
       .join('')
-    return reply
-      .type('text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .send(
-        htmlPage(
-          '沙箱微信扫码',
-          `${css}<main class="list">
+    return sendScreen(
+      reply,
+      '沙箱微信扫码',
+      `${css}<main class="list">
 <h1>用沙箱微信扫码</h1><p>选一位沙箱微信用户来扫这个登录二维码：这个浏览器会切换为该用户，然后打开扫码确认页。</p>
 <div class="cells">${rows || '<div class="cell">还没有沙箱用户。</div>'}</div>
 <div class="bar"><form method="post" action="/__wx/personas/new"><input type="hidden" name="return" value="${ret}"><button class="btn btn-default">换一部新手机扫码</button></form></div></main>`,
-        ),
-      )
+    )
   })
 }

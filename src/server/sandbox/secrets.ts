@@ -9,20 +9,39 @@ import { sandboxDb } from './schema.ts'
 import { sandboxWxPayConfig, sandboxWxPayKeys } from './wxpay/keys.ts'
 
 /**
- * The stored value of `key`, made by `make` the first time. Read first, because some values (RSA
- * keys) are slow to make; several processes starting at once still agree on the first one stored.
+ * The stored values of these keys, each made by its maker the first time, in one read when all are
+ * there. Read first, because some values (RSA keys) are slow to make; several processes starting at
+ * once still agree on the first one stored of each.
  */
-export async function sandboxSetting(db: Db, key: string, make: () => string): Promise<string> {
+export async function sandboxSettings<K extends string>(
+  db: Db,
+  makers: Record<K, () => string>,
+): Promise<Record<K, string>> {
   const sdb = sandboxDb(db)
-  const read = () => sdb.selectFrom('sandbox_settings').select('value').where('key', '=', key).executeTakeFirst()
-  const stored = await read()
-  if (stored) return stored.value
-  await sdb
-    .insertInto('sandbox_settings')
-    .values({ key, value: make() })
-    .onConflict(oc => oc.column('key').doNothing())
-    .execute()
-  return (await read())!.value
+  const keys = Object.keys(makers) as K[]
+  const read = async () =>
+    new Map(
+      (await sdb.selectFrom('sandbox_settings').select(['key', 'value']).where('key', 'in', keys).execute()).map(r => [
+        r.key,
+        r.value,
+      ]),
+    )
+  let stored = await read()
+  const missing = keys.filter(k => !stored.has(k))
+  if (missing.length) {
+    await sdb
+      .insertInto('sandbox_settings')
+      .values(missing.map(key => ({ key, value: makers[key]() })))
+      .onConflict(oc => oc.column('key').doNothing())
+      .execute()
+    stored = await read()
+  }
+  return Object.fromEntries(keys.map(k => [k, stored.get(k)!])) as Record<K, string>
+}
+
+/** One stored value, as sandboxSettings. */
+export async function sandboxSetting(db: Db, key: string, make: () => string): Promise<string> {
+  return (await sandboxSettings(db, { [key]: make }))[key]!
 }
 
 /**

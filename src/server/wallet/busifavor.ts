@@ -9,12 +9,12 @@ import type { Kysely } from 'kysely'
 import type { Database } from '../db/schema.ts'
 import type { Deps } from '../deps.ts'
 import { AppError } from '../http/errors.ts'
-import { newId, randomToken } from '../random.ts'
+import { randomToken } from '../random.ts'
 import { busifavorCardList } from '../wechatpay/card-ext.ts'
 import { WxPayClient } from '../wechatpay/client.ts'
 import { WxPayError, wxPayCodes } from '../wechatpay/errors.ts'
 import type { UserCoupon } from '../wechatpay/types.ts'
-import { recordWalletAdd } from './service.ts'
+import { couponByCodeQuery, queueOutbox, recordWalletAdd } from './service.ts'
 
 type DbLike = Kysely<Database>
 
@@ -113,39 +113,24 @@ export async function queueBusifavorUse(
   c: { id: string; code: string; wx_stock_id: string; openid: string },
   now: number,
 ): Promise<void> {
-  await db
-    .insertInto('wx_outbox')
-    .values({
-      id: newId(),
+  await queueOutbox(
+    db,
+    {
       kind: 'busifavor_use',
       coupon_id: c.id,
-      payload: JSON.stringify({
+      payload: {
         code: c.code,
         stock_id: c.wx_stock_id,
         openid: c.openid,
         use_request_no: newUseRequestNo(),
         use_time: now,
-      }),
-      attempts: 0,
-      next_at: now,
-      locked_until: null,
-      done_at: null,
-      last_error: null,
-      created_at: now,
-    })
-    .onConflict(oc => oc.columns(['coupon_id', 'kind']).doNothing())
-    .execute()
+      },
+    },
+    now,
+  )
 }
 
 /** The coupon COUPON.SEND names: this code on an offer linked to this stock. */
 export async function couponByStockCode(db: DbLike, stockId: string, code: string) {
-  return db
-    .selectFrom('coupons')
-    .innerJoin('offers', 'offers.id', 'coupons.offer_id')
-    .innerJoin('users', 'users.id', 'coupons.user_id')
-    .selectAll('coupons')
-    .select(['offers.merchant_id', 'offers.wx_stock_id', 'users.openid'])
-    .where('coupons.code', '=', code)
-    .where('offers.wx_stock_id', '=', stockId)
-    .executeTakeFirst()
+  return couponByCodeQuery(db, code).where('offers.wx_stock_id', '=', stockId).executeTakeFirst()
 }

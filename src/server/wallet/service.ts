@@ -7,10 +7,9 @@
 import type { Kysely } from 'kysely'
 import { couponStatus } from '../../shared/validity.ts'
 import { recordEvent } from '../analytics/events.ts'
-import type { Database } from '../db/schema.ts'
-import type { CouponsTable } from '../db/schema.ts'
+import type { CouponsTable, Database, WxOutboxTable } from '../db/schema.ts'
 import { AppError } from '../http/errors.ts'
-import { randomToken } from '../random.ts'
+import { newId, randomToken } from '../random.ts'
 import type { Credentials } from '../wechat/credentials.ts'
 import { cardExtSignature } from '../wechat/sign.ts'
 
@@ -96,16 +95,60 @@ export async function recordWalletAdd(
   return true
 }
 
-/** The coupon whose code WeChat names, if it is this card's and this openid's. */
-export async function couponByWalletCode(db: DbLike, code: string, cardId: string, openid: string) {
+/**
+ * A coupon by the code WeChat or WeChat Pay names, with its offer's wallet homes and its holder's
+ * openid; the caller narrows it to one home (couponByWalletCode, busifavor.ts couponByStockCode).
+ */
+export function couponByCodeQuery(db: DbLike, code: string) {
   return db
     .selectFrom('coupons')
     .innerJoin('offers', 'offers.id', 'coupons.offer_id')
     .innerJoin('users', 'users.id', 'coupons.user_id')
     .selectAll('coupons')
-    .select(['offers.merchant_id'])
+    .select(['offers.merchant_id', 'offers.wx_card_id', 'offers.wx_stock_id', 'users.openid'])
     .where('coupons.code', '=', code)
+}
+
+/** The coupon whose code WeChat names, if it is this card's and this openid's. */
+export async function couponByWalletCode(db: DbLike, code: string, cardId: string, openid: string) {
+  return couponByCodeQuery(db, code)
     .where('offers.wx_card_id', '=', cardId)
     .where('users.openid', '=', openid)
     .executeTakeFirst()
+}
+
+/**
+ * One row for redemption/outbox.ts to deliver: at most one per coupon and kind, so a repeat
+ * (a retried transaction, a second path to the same redemption) queues nothing more.
+ */
+export async function queueOutbox(
+  db: DbLike,
+  row: Pick<WxOutboxTable, 'kind' | 'coupon_id'> & { payload: object },
+  now: number,
+): Promise<void> {
+  await db
+    .insertInto('wx_outbox')
+    .values({
+      id: newId(),
+      kind: row.kind,
+      coupon_id: row.coupon_id,
+      payload: JSON.stringify(row.payload),
+      attempts: 0,
+      next_at: now,
+      locked_until: null,
+      done_at: null,
+      last_error: null,
+      created_at: now,
+    })
+    .onConflict(oc => oc.columns(['coupon_id', 'kind']).doNothing())
+    .execute()
+}
+
+/** card/code/consume of a legacy card, delivered by the outbox (its body: code and card_id). */
+export async function queueCardConsume(
+  db: DbLike,
+  c: { id: string; code: string; wx_card_id: string },
+  now: number,
+): Promise<void> {
+  await queueOutbox(db, { kind: 'consume', coupon_id: c.id, payload: { code: c.code, card_id: c.wx_card_id } }, now)
 }

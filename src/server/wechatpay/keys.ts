@@ -26,16 +26,19 @@ export interface WxPayConfig {
   notifyUrl: string
 }
 
-export interface WxPayEnv {
-  WXPAY_MCHID?: string
-  WXPAY_APIV2_KEY?: string
-  WXPAY_APIV3_KEY?: string
-  WXPAY_PRIVATE_KEY?: string
-  WXPAY_CERT_SERIAL?: string
-  WXPAY_PLATFORM_PUBLIC_KEY?: string
-  WXPAY_PLATFORM_PUBLIC_KEY_ID?: string
-  WXPAY_API_BASE?: string
-}
+/** Every variable WeChat Pay's configuration reads; config.ts hands over exactly these. */
+export const WXPAY_VARS = [
+  'WXPAY_MCHID',
+  'WXPAY_APIV2_KEY',
+  'WXPAY_APIV3_KEY',
+  'WXPAY_PRIVATE_KEY',
+  'WXPAY_CERT_SERIAL',
+  'WXPAY_PLATFORM_PUBLIC_KEY',
+  'WXPAY_PLATFORM_PUBLIC_KEY_ID',
+  'WXPAY_API_BASE',
+] as const
+
+export type WxPayEnv = Partial<Record<(typeof WXPAY_VARS)[number], string>>
 
 export const WXPAY_API_BASE = 'https://api.mch.weixin.qq.com'
 export const NOTIFY_PATH = '/wechatpay/notify'
@@ -52,15 +55,10 @@ export class WxPayConfigError extends Error {
   }
 }
 
-const REQUIRED = [
-  'WXPAY_MCHID',
-  'WXPAY_APIV2_KEY',
-  'WXPAY_APIV3_KEY',
-  'WXPAY_PRIVATE_KEY',
-  'WXPAY_CERT_SERIAL',
-  'WXPAY_PLATFORM_PUBLIC_KEY',
-  'WXPAY_PLATFORM_PUBLIC_KEY_ID',
-] as const
+/** All but WXPAY_API_BASE, which defaults to WeChat Pay's own host. */
+const REQUIRED = WXPAY_VARS.filter(
+  (v): v is Exclude<(typeof WXPAY_VARS)[number], 'WXPAY_API_BASE'> => v !== 'WXPAY_API_BASE',
+)
 
 const checks = {
   WXPAY_MCHID: (v: string) => {

@@ -15,7 +15,7 @@ import {
 import type { Db } from '../../db/index.ts'
 import { randomToken } from '../../random.ts'
 import { type WxPayConfig, wxPayConfigFrom } from '../../wechatpay/keys.ts'
-import { sandboxSetting } from '../secrets.ts'
+import { sandboxSettings } from '../secrets.ts'
 
 /** The sandbox merchant's number (商户号): ten digits, as WeChat Pay gives them. */
 export const SANDBOX_MCHID = '1900009191'
@@ -41,19 +41,26 @@ const rsaPem = () =>
 const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('')
 
 export async function sandboxWxPay(db: Db): Promise<SandboxWxPay> {
-  const merchantPrivatePem = await sandboxSetting(db, 'wxpay_merchant_private_key', rsaPem)
-  const platformPrivatePem = await sandboxSetting(db, 'wxpay_platform_private_key', rsaPem)
-  const platformPrivateKey = createPrivateKey(platformPrivatePem)
+  const stored = await sandboxSettings(db, {
+    wxpay_merchant_private_key: rsaPem,
+    wxpay_platform_private_key: rsaPem,
+    wxpay_apiv2_key: () => randomToken(32),
+    wxpay_apiv3_key: () => randomToken(32),
+    wxpay_cert_serial: () => randomBytes(20).toString('hex').toUpperCase(),
+    wxpay_public_key_id: () => `PUB_KEY_ID_${digits(32)}`,
+  })
+  const merchantPrivatePem = stored.wxpay_merchant_private_key
+  const platformPrivateKey = createPrivateKey(stored.wxpay_platform_private_key)
   return {
     mchid: SANDBOX_MCHID,
-    apiV2Key: await sandboxSetting(db, 'wxpay_apiv2_key', () => randomToken(32)),
-    apiV3Key: await sandboxSetting(db, 'wxpay_apiv3_key', () => randomToken(32)),
-    certSerial: await sandboxSetting(db, 'wxpay_cert_serial', () => randomBytes(20).toString('hex').toUpperCase()),
+    apiV2Key: stored.wxpay_apiv2_key,
+    apiV3Key: stored.wxpay_apiv3_key,
+    certSerial: stored.wxpay_cert_serial,
     merchantPrivatePem,
     merchantPublicKey: createPublicKey(merchantPrivatePem),
     platformPrivateKey,
     platformPublicPem: createPublicKey(platformPrivateKey).export({ type: 'spki', format: 'pem' }).toString(),
-    platformPublicKeyId: await sandboxSetting(db, 'wxpay_public_key_id', () => `PUB_KEY_ID_${digits(32)}`),
+    platformPublicKeyId: stored.wxpay_public_key_id,
   }
 }
 
