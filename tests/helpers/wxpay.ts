@@ -89,10 +89,13 @@ export interface Callback {
   id: string
 }
 
+/** Epoch seconds as WeChat Pay writes a time: RFC 3339 in China's zone. */
+export const chinaTime = (s: number) => `${new Date((s + 8 * 3600) * 1000).toISOString().slice(0, 19)}+08:00`
+
 /** A COUPON.SEND callback as WeChat Pay sends it, signed with the sandbox's platform key. */
 export async function couponSend(
   t: TestApp,
-  coupon: { stock_id: string; coupon_code: string; openid?: string },
+  coupon: { stock_id: string; coupon_code: string; openid?: string; send_time?: string },
   o: {
     id?: string
     timestamp?: number
@@ -106,7 +109,7 @@ export async function couponSend(
   const id = o.id ?? randomUUID()
   const plain = JSON.stringify({
     event_type: 'EVENT_TYPE_BUSICOUPON_SEND',
-    send_time: '2026-12-01T10:00:00+08:00',
+    send_time: chinaTime(t.clock.now()),
     send_channel: 'BUSICOUPON_SEND_CHANNEL_JSAPI',
     send_merchant: k.mchid,
     openid: '',

@@ -10,7 +10,15 @@ import { planFault, startTestApp, type TestApp, wxCalls } from '../helpers/app.t
 import { clerkPhone } from '../helpers/clerk.ts'
 import type { Phone } from '../helpers/phone.ts'
 import { addToSandboxWallet, eventually } from '../helpers/wallet.ts'
-import { busifavorClaim, busifavorInWallet, demoStockId, payClient } from '../helpers/wxpay.ts'
+import {
+  busifavorClaim,
+  busifavorInWallet,
+  chinaTime,
+  couponSend,
+  demoStockId,
+  payClient,
+  postCallback,
+} from '../helpers/wxpay.ts'
 
 const USE = 'wxpay:/v3/marketing/busifavor/coupons/use'
 const QUERY = 'wxpay:/v3/marketing/busifavor/users/{openid}/coupons/{coupon_code}/appids/{appid}'
@@ -153,6 +161,29 @@ describe('redeeming a 商家券 that is in the wallet', () => {
     expect(res.json.coupon.inWallet).toBe(false)
     expect(await outbox(coupon.id)).toEqual([])
     expect((await inPay(coupon.code)).state).toBe('DELETED')
+  })
+
+  it('keeps it out of the wallet when WeChat Pay’s COUPON.SEND for it arrives after the counter found it deleted', async () => {
+    const { phone, coupon, openid } = await busifavorInWallet(t)
+    const sentAt = t.clock.now()
+    t.clock.advance(20)
+    expect((await phone.post('/__wx/bridge/wallet/delete', { code: coupon.code })).json.ok).toBe(true)
+    expect((await redeem(coupon.code)).json.coupon.inWallet).toBe(false)
+    // WeChat Pay's callback of the add, retried until now, is old news.
+    const late = await couponSend(t, {
+      stock_id: stockId,
+      coupon_code: coupon.code,
+      openid,
+      send_time: chinaTime(sentAt),
+    })
+    expect((await postCallback(t, late)).status).toBe(204)
+    const { in_wallet } = await t.database.db
+      .selectFrom('coupons')
+      .select('in_wallet')
+      .where('id', '=', coupon.id)
+      .executeTakeFirstOrThrow()
+    expect(in_wallet).toBe(0)
+    expect(await outbox(coupon.id)).toEqual([])
   })
 
   it.each([

@@ -5,6 +5,7 @@ import { planFault, startTestApp, type TestApp } from '../helpers/app.ts'
 import { newKey, Phone } from '../helpers/phone.ts'
 import { addToSandboxWallet, eventually } from '../helpers/wallet.ts'
 import { sandboxDb } from '../../src/server/sandbox/schema.ts'
+import { sealPush } from '../../src/server/wechat/push.ts'
 
 let t: TestApp
 beforeAll(async () => {
@@ -33,6 +34,50 @@ const walletAdds = async (couponId: string) =>
     .execute()
 const row = (id: string) =>
   t.database.db.selectFrom('coupons').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+/**
+ * Adds the card to the sandbox wallet with WeChat's user_get_card push lost, and waits until the
+ * sandbox has given up on it: no push of this add is left to land in a later test.
+ */
+async function addWithPushLost(phone: Phone, cardExt: string) {
+  await planFault(t, 'push:user_get_card', 'fail', 1)
+  const added = await addToSandboxWallet(phone, DEMO_CARD_ID, cardExt)
+  if (!added.ok) throw new Error(added.reason)
+  await eventually(
+    async () =>
+      (
+        await sandboxDb(t.database.db)
+          .selectFrom('sandbox_faults')
+          .select('remaining')
+          .where('target', '=', 'push:user_get_card')
+          .executeTakeFirstOrThrow()
+      ).remaining === 0,
+  )
+  return added
+}
+let pushes = 0
+/** A card event sent to Kaquan as WeChat sends it, sealed in the configured mode; WeChat's reply text. */
+async function wechatPush(event: string, createTime: number, openid: string, code: string) {
+  const all = {
+    ToUserName: 'gh_sandbox00001',
+    FromUserName: openid,
+    CreateTime: createTime,
+    MsgType: 'event',
+    Event: event,
+    CardId: DEMO_CARD_ID,
+    UserCardCode: code,
+  }
+  const sealed = sealPush(t.config.wx, all, {
+    timestamp: t.clock.now(),
+    nonce: `late${pushes++}`,
+    safe: t.config.wx.pushMode === 'safe',
+  })
+  const res = await fetch(`${t.url}/wechat/push?${new URLSearchParams(sealed.query)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'text/xml' },
+    body: sealed.body,
+  })
+  return res.text()
+}
 
 describe('the signed cardExt', () => {
   it('carries the coupon’s code, the user’s openid, a fresh timestamp and nonce, the channel, and WeChat’s signature', async () => {
@@ -152,23 +197,45 @@ describe('recording a wallet add', () => {
     expect((await row(coupon.id)).wallet_removed_at).not.toBeNull()
   })
 
+  it('ignores an add push that arrives after the card left the wallet: no second wallet add', async () => {
+    const { phone, coupon, openid } = await claimed()
+    const { cardExt } = (await phone.get(`/api/coupons/${coupon.id}/card-ext`)).json
+    // WeChat holds the add's push back; the page records the add, then the card is deleted.
+    const added = await addWithPushLost(phone, cardExt)
+    const addedAt = t.clock.now()
+    await phone.post(`/api/coupons/${coupon.id}/wallet`, { encryptCode: added.list[0]!.code })
+    t.clock.advance(30)
+    expect((await phone.post('/__wx/bridge/wallet/delete', { code: coupon.code })).json.ok).toBe(true)
+    // The held-back add is delivered now, stamped with the time of the add.
+    const late = await wechatPush('user_get_card', addedAt, openid, coupon.code)
+    expect(late).toBe('success')
+    expect((await row(coupon.id)).in_wallet).toBe(0)
+    expect(await walletAdds(coupon.id)).toHaveLength(1)
+    // A later add of the code is news, and is recorded.
+    t.clock.advance(30)
+    await wechatPush('user_get_card', t.clock.now(), openid, coupon.code)
+    expect((await row(coupon.id)).in_wallet).toBe(1)
+  })
+
+  it('ignores a delete push older than the wallet add the page recorded since', async () => {
+    const { phone, coupon, openid } = await claimed()
+    const { cardExt } = (await phone.get(`/api/coupons/${coupon.id}/card-ext`)).json
+    const added = await addWithPushLost(phone, cardExt)
+    t.clock.advance(30)
+    await phone.post(`/api/coupons/${coupon.id}/wallet`, { encryptCode: added.list[0]!.code })
+    expect((await row(coupon.id)).in_wallet).toBe(1)
+    const stale = t.clock.now() - 20
+    expect(await wechatPush('user_del_card', stale, openid, coupon.code)).toBe('success')
+    expect((await row(coupon.id)).in_wallet).toBe(1)
+    await wechatPush('user_del_card', t.clock.now(), openid, coupon.code)
+    expect((await row(coupon.id)).in_wallet).toBe(0)
+  })
+
   it('retries a busy decrypt and succeeds; a lasting outage is a clear 502 with nothing half-written', async () => {
     const { phone, coupon } = await claimed()
     const { cardExt } = (await phone.get(`/api/coupons/${coupon.id}/card-ext`)).json
     // WeChat's push is lost this time, so only the page callback can record the wallet add.
-    await planFault(t, 'push:user_get_card', 'fail', 1)
-    const added = await addToSandboxWallet(phone, DEMO_CARD_ID, cardExt)
-    if (!added.ok) throw new Error(added.reason)
-    await eventually(
-      async () =>
-        (
-          await sandboxDb(t.database.db)
-            .selectFrom('sandbox_faults')
-            .select('remaining')
-            .where('target', '=', 'push:user_get_card')
-            .executeTakeFirstOrThrow()
-        ).remaining === 0,
-    )
+    const added = await addWithPushLost(phone, cardExt)
     expect((await row(coupon.id)).in_wallet).toBe(0)
 
     await planFault(t, '/card/code/decrypt', '-1', 1000)
