@@ -197,6 +197,27 @@ describe('recording a wallet add', () => {
     expect((await row(coupon.id)).wallet_removed_at).not.toBeNull()
   })
 
+  it('hears from the sandbox an add push stamped with the moment of the add, however late it comes', async () => {
+    const { phone, coupon } = await claimed()
+    const { cardExt } = (await phone.get(`/api/coupons/${coupon.id}/card-ext`)).json
+    const addedAt = t.clock.now()
+    expect((await addToSandboxWallet(phone, DEMO_CARD_ID, cardExt)).ok).toBe(true)
+    // The push is due 50 ms after the add; time moves on before it is sent.
+    t.clock.advance(40)
+    const pushed = async () =>
+      (
+        await t.database.db
+          .selectFrom('wx_push_events')
+          .select('payload')
+          .where('event', '=', 'user_get_card')
+          .execute()
+      )
+        .map(r => JSON.parse(r.payload) as Record<string, string>)
+        .find(e => e.UserCardCode === coupon.code)
+    await eventually(async () => (await pushed()) !== undefined)
+    expect(Number((await pushed())!.CreateTime)).toBe(addedAt)
+  })
+
   it('ignores an add push that arrives after the card left the wallet: no second wallet add', async () => {
     const { phone, coupon, openid } = await claimed()
     const { cardExt } = (await phone.get(`/api/coupons/${coupon.id}/card-ext`)).json

@@ -69,9 +69,10 @@ export function sandboxCardApi(api: FastifyInstance, deps: Deps, later: Deferred
     const code = b.code ?? ''
     const row = await db.selectFrom('sandbox_wallet').selectAll().where('code', '=', code).executeTakeFirst()
     if (!row || (b.card_id && b.card_id !== row.card_id)) return wxErr(40056, 'invalid serial code')
+    const consumedAt = clock.now()
     const done = await db
       .updateTable('sandbox_wallet')
-      .set({ status: 'CONSUMED', consumed_at: clock.now() })
+      .set({ status: 'CONSUMED', consumed_at: consumedAt })
       .where('code', '=', code)
       .where('status', '=', 'NORMAL')
       .executeTakeFirst()
@@ -79,6 +80,7 @@ export function sandboxCardApi(api: FastifyInstance, deps: Deps, later: Deferred
     later.schedule(50, () =>
       pushEvent(deps, {
         FromUserName: row.openid,
+        CreateTime: consumedAt,
         Event: 'user_consume_card',
         CardId: row.card_id,
         UserCardCode: code,

@@ -123,11 +123,13 @@ export async function addCards(deps: Deps, later: Deferred, openid: string, card
         consumed_at: null,
       })
       .execute()
-  // WeChat pushes the event to the account's server on its own schedule, not before the page hears back.
+  // WeChat pushes the event to the account's server on its own schedule, not before the page hears
+  // back; the push's CreateTime is still the moment of the add.
   for (const a of accepted) {
     later.schedule(50, () =>
       pushEvent(deps, {
         FromUserName: openid,
+        CreateTime: now,
         Event: 'user_get_card',
         CardId: a.card_id,
         UserCardCode: a.code,
@@ -152,7 +154,10 @@ export async function addCards(deps: Deps, later: Deferred, openid: string, card
   }
 }
 
-/** Sends an event to the server's push URL as WeChat does: signed, encrypted in safe mode, retried on failure. */
+/**
+ * Sends an event to the server's push URL as WeChat does: signed, encrypted in safe mode, retried
+ * on failure with the same CreateTime (the event's own time: now, unless the caller gives it).
+ */
 export async function pushEvent(deps: Deps, fields: Record<string, string | number>): Promise<boolean> {
   const { config, clock } = deps
   // A planned `push:<Event>` fault is a push WeChat never delivers (its three tries all lost).
