@@ -10,7 +10,7 @@ import { GUESS_LIMIT } from '../../src/server/redemption/guesses.ts'
 import { newId } from '../../src/server/random.ts'
 import { sandboxDb } from '../../src/server/sandbox/schema.ts'
 import { DEMO_CARD_ID } from '../../src/server/sandbox/seed.ts'
-import { planFault, startTestApp, type TestApp } from '../helpers/app.ts'
+import { planFault, startTestApp, type TestApp, wxCalls } from '../helpers/app.ts'
 import { clerkPhone } from '../helpers/clerk.ts'
 import { newKey, Phone } from '../helpers/phone.ts'
 import { addToSandboxWallet, eventually } from '../helpers/wallet.ts'
@@ -149,6 +149,24 @@ describe('a wallet coupon at the counter', () => {
           .executeTakeFirstOrThrow()
       ).status
     expect(await status()).toBe('CONSUMED')
+  })
+
+  it('is finished in the outbox, not retried, when the card left the wallet after the counter asked', async () => {
+    const { phone, coupon } = await walletCoupon()
+    const clerk = await clerkPhone(t, 'nanjingxilu')
+    expect((await redeemAt(t.url, clerk, coupon.code)).json.walletSync).toBe('queued')
+    // Before the outbox runs, the user deletes the card: WeChat answers the consume with 40127.
+    await planFault(t, 'push:user_del_card', 'fail')
+    await phone.post('/__wx/bridge/wallet/delete', { code: coupon.code })
+    await t.app.outbox.runOnce()
+    const [row] = await outboxRows(coupon.id)
+    expect(row!.done_at).not.toBeNull()
+    expect(row!.last_error).toContain('40127')
+    const consumes = (await wxCalls(t))['/card/code/consume'] ?? 0
+    t.clock.advance(600)
+    await t.app.outbox.runOnce()
+    expect((await wxCalls(t))['/card/code/consume'] ?? 0).toBe(consumes)
+    expect((await phone.get(`/api/coupons/${coupon.id}`)).json.coupon.status).toBe('redeemed')
   })
 
   it('is redeemed when WeChat does not answer in time, and says the wallet sync is pending', async () => {

@@ -101,6 +101,9 @@ export class Outbox {
     // earlier call whose answer was lost, or a use in WeChat in the moment between: either way
     // nothing is left to deliver, and the second case is kept on the row for the merchant.
     const outcome = await consumeCode(this.wx, cardId, code)
+    // Deleted from the wallet (or given away) since the counter asked: no usable copy is left there
+    // to consume, and no retry could change that.
+    if (outcome === 'left_wallet') return 'nothing to consume in WeChat: the card left the wallet (40127)'
     return outcome === 'already_consumed' && row.attempts === 0 ? 'already consumed in WeChat' : null
   }
 

@@ -76,7 +76,11 @@ export function sandboxCardApi(api: FastifyInstance, deps: Deps, later: Deferred
       .where('code', '=', code)
       .where('status', '=', 'NORMAL')
       .executeTakeFirst()
-    if (Number(done.numUpdatedRows) === 0) return wxErr(40099, 'invalid code, this code has consumed.')
+    if (Number(done.numUpdatedRows) === 0)
+      // 40127 is WeChat's "deleted or given away by the user"; 40099 "already consumed".
+      return row.status === 'DELETE'
+        ? wxErr(40127, 'invalid user-card status')
+        : wxErr(40099, 'invalid code, this code has consumed.')
     later.schedule(50, () =>
       pushEvent(deps, {
         FromUserName: row.openid,

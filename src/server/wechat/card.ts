@@ -10,6 +10,8 @@ import { WeChatError } from './errors.ts'
 const INVALID_CODE = 40056
 /** "invalid code, this code has consumed." */
 const ALREADY_CONSUMED = 40099
+/** "invalid user-card status": the user deleted the card from the wallet or gave it to a friend. */
+const LEFT_WALLET = 40127
 
 /** user_card_status as card/code/get reports it. */
 export type WalletCardStatus = 'NORMAL' | 'CONSUMED' | 'EXPIRE' | 'GIFTING' | 'GIFT_TIMEOUT' | 'DELETE' | 'UNAVAILABLE'
@@ -49,17 +51,21 @@ export async function getCode(wx: WxClient, cardId: string, code: string): Promi
   }
 }
 
-/** Consumes a code in WeChat's wallet. "Already consumed" is an answer, not a failure: the caller decides. */
+/**
+ * Consumes a code in WeChat's wallet. "Already consumed" and "no longer in the wallet" (deleted or
+ * given away) are answers, not failures: the caller decides.
+ */
 export async function consumeCode(
   wx: WxClient,
   cardId: string,
   code: string,
-): Promise<'consumed' | 'already_consumed'> {
+): Promise<'consumed' | 'already_consumed' | 'left_wallet'> {
   try {
     await wx.call('/card/code/consume', { code, card_id: cardId })
     return 'consumed'
   } catch (err) {
     if (err instanceof WeChatError && err.errcode === ALREADY_CONSUMED) return 'already_consumed'
+    if (err instanceof WeChatError && err.errcode === LEFT_WALLET) return 'left_wallet'
     throw err
   }
 }
