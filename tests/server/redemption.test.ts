@@ -26,6 +26,13 @@ async function claim(offer = 'all-88') {
   return { phone, coupon }
 }
 const redeem = (p: Phone, code: string, storeId = 'nanjingxilu') => p.post('/api/redeem', { code, storeId })
+const redeemEvents = (couponId: string) =>
+  t.database.db
+    .selectFrom('events')
+    .selectAll()
+    .where('coupon_id', '=', couponId)
+    .where('type', '=', 'redeem')
+    .execute()
 
 describe('clerk invites', () => {
   it('binds the WeChat user who opens the link as a clerk of that store', async () => {
@@ -226,13 +233,7 @@ describe('redemptions under concurrency', () => {
     const refused = results.filter(r => r.status === 409)
     expect(refused).toHaveLength(199)
     expect(refused.every(r => r.body.error.code === 'already_redeemed')).toBe(true)
-    const events = await t.database.db
-      .selectFrom('events')
-      .selectAll()
-      .where('coupon_id', '=', coupon.id)
-      .where('type', '=', 'redeem')
-      .execute()
-    expect(events).toHaveLength(1)
+    expect(await redeemEvents(coupon.id)).toHaveLength(1)
   })
 
   it('gives exactly one success across two server instances on one database', async () => {
@@ -258,12 +259,15 @@ describe('redemptions under concurrency', () => {
 })
 
 describe('the wallet follows a redemption', () => {
-  async function walletCoupon() {
-    const { phone, coupon } = await claim('latte-10off')
+  async function addToWallet(phone: Phone, coupon: { id: string }) {
     const { cardExt } = (await phone.get(`/api/coupons/${coupon.id}/card-ext`)).json
     const added = await addToSandboxWallet(phone, DEMO_CARD_ID, cardExt)
     if (!added.ok) throw new Error(added.reason)
     await phone.post(`/api/coupons/${coupon.id}/wallet`, { encryptCode: added.list[0]!.code })
+  }
+  async function walletCoupon() {
+    const { phone, coupon } = await claim('latte-10off')
+    await addToWallet(phone, coupon)
     return { phone, coupon }
   }
   const walletStatus = async (code: string) =>
@@ -298,17 +302,14 @@ describe('the wallet follows a redemption', () => {
       return
     }
     expect(at?.taken).toBe(false)
-    const { cardExt } = (await phone.get(`/api/coupons/${coupon.id}/card-ext`)).json
-    const added = await addToSandboxWallet(phone, DEMO_CARD_ID, cardExt)
-    if (!added.ok) throw new Error(added.reason)
-    await phone.post(`/api/coupons/${coupon.id}/wallet`, { encryptCode: added.list[0]!.code })
+    await addToWallet(phone, coupon)
     const input = {
       storeId: 'nanjingxilu',
       clerkUserId,
       merchantId: at!.coupon.merchant_id,
       wallet: 'not_in_wallet' as const,
     }
-    const done = await redeemAtCounter(t.database.db, input, now, at)
+    const done = await redeemAtCounter(t.database.db, input, now, at!)
     expect(done).toMatchObject({ redeemed_at: now, in_wallet: 1 })
     const queued = await t.database.db
       .selectFrom('wx_outbox')
@@ -318,13 +319,7 @@ describe('the wallet follows a redemption', () => {
     expect(queued).toEqual([{ kind: 'consume' }])
     expect(await t.app.outbox.runOnce()).toBe(1)
     expect(await walletStatus(coupon.code)).toBe('CONSUMED')
-    const events = await t.database.db
-      .selectFrom('events')
-      .select('type')
-      .where('coupon_id', '=', coupon.id)
-      .where('type', '=', 'redeem')
-      .execute()
-    expect(events).toHaveLength(1)
+    expect(await redeemEvents(coupon.id)).toHaveLength(1)
   })
 
   it('consumes the card in WeChat exactly once, after -1, 40001 and a hang clear', async () => {
@@ -404,13 +399,7 @@ describe('the wallet follows a redemption', () => {
       .where('id', '=', coupon.id)
       .executeTakeFirstOrThrow()
     expect(row.redeemed_source).toBe('wechat')
-    const events = await t.database.db
-      .selectFrom('events')
-      .selectAll()
-      .where('coupon_id', '=', coupon.id)
-      .where('type', '=', 'redeem')
-      .execute()
-    expect(events).toHaveLength(1)
+    expect(await redeemEvents(coupon.id)).toHaveLength(1)
     expect((await redeem(clerkA, coupon.code)).json.error.code).toBe('already_redeemed')
     const outbox = await t.database.db.selectFrom('wx_outbox').selectAll().where('coupon_id', '=', coupon.id).execute()
     expect(outbox).toHaveLength(0)

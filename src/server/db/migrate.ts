@@ -37,7 +37,7 @@ export async function migrateToLatest(db: Db): Promise<void> {
   if (error || failed) throw new Error(`migration ${failed?.migrationName ?? ''} failed: ${String(error)}`)
 }
 
-/** Undoes the latest migration: an operator's way back from a release (`down` of that file). */
+/** Undoes the latest migration (that file's `down`); no script calls it yet, the tests check a `down` with it. */
 export async function migrateDownOne(db: Db): Promise<string | undefined> {
   const { error, results } = await new Migrator({ db, provider }).migrateDown()
   const failed = results?.find(r => r.status === 'Error')

@@ -33,7 +33,7 @@ export interface CounterRow extends CouponsTable {
   all_stores: number
   wx_card_id: string | null
   wx_stock_id: string | null
-  holder_openid: string
+  openid: string
   holder_nickname: string | null
   clerk_merchant_id: string | null
   misses_so_far: number | null
@@ -44,7 +44,7 @@ export interface CounterRow extends CouponsTable {
 
 const TRY = `with c as (
   select coupons.*, offers.merchant_id, offers.all_stores, offers.wx_card_id, offers.wx_stock_id,
-    users.openid as holder_openid, users.nickname as holder_nickname,
+    users.openid, users.nickname as holder_nickname,
     (select clerks.merchant_id from clerks
       where clerks.user_id = $2 and clerks.store_id = $3 and clerks.revoked_at is null limit 1) as clerk_merchant_id,
     (select limit_counters.hits from limit_counters

@@ -20,6 +20,7 @@ import {
   redeemedCoupon,
   refusalConsumedInWeChat,
   todaysRedemptions,
+  unknownCode,
 } from './service.ts'
 import { checkWallet, type WalletVerdict } from './wallet-check.ts'
 import type { CouponsTable } from '../db/schema.ts'
@@ -35,42 +36,38 @@ export function redemptionRoutes(app: FastifyInstance, deps: Deps): void {
     const now = clock.now()
     const misses = guessWindow(clerkUserId)
     const at = await couponAtCounter(db, body.code, { clerkUserId, storeId: body.storeId, misses, now })
-    const clerk = at?.clerkMerchantId
-      ? { merchant_id: at.clerkMerchantId }
-      : await requireClerkOf(db, clerkUserId, body.storeId)
-    const consumerOf = (c: CounterCoupon) => maskName(c.holder_nickname, c.holder_openid)
+    const merchantId = at?.clerkMerchantId ?? (await requireClerkOf(db, clerkUserId, body.storeId)).merchant_id
     if (at?.taken) {
       // Redeemed by the read itself (PostgreSQL, a coupon only on the H5 page that passed every check).
       const input = { storeId: body.storeId, clerkUserId }
-      return answer(redeemedCoupon(at.coupon, input, now, 0), 'not_in_wallet', consumerOf(at.coupon), now)
+      return answer(redeemedCoupon(at.coupon, input, now, 0), 'not_in_wallet', at.coupon, now)
     }
-    const spent = at ? at.misses : undefined
-    const { coupon, wallet, consumer } = await withGuessBudget(
+    const { coupon, wallet, holder } = await withGuessBudget(
       db,
       clerkUserId,
       now,
       async () => {
-        const found = at?.coupon
+        if (!at) throw unknownCode()
+        const found = at.coupon
         // Only a coupon this counter could redeem is worth asking WeChat about.
-        const ask = found && found.merchant_id === clerk.merchant_id && found.redeemed_at === null
+        const ask = found.merchant_id === merchantId && found.redeemed_at === null
         const wallet = ask ? await checkWallet(deps, found) : 'not_in_wallet'
-        if (found && wallet === 'consumed') throw await refusalConsumedInWeChat(db, found, now)
-        const input = { storeId: body.storeId, clerkUserId, merchantId: clerk.merchant_id, wallet }
-        const consumer = found ? consumerOf(found) : ''
-        return { coupon: await redeem(db, input, now, at), wallet, consumer }
+        if (wallet === 'consumed') throw await refusalConsumedInWeChat(db, found, now)
+        const input = { storeId: body.storeId, clerkUserId, merchantId, wallet }
+        return { coupon: await redeem(db, input, now, at), wallet, holder: found }
       },
-      spent,
+      at?.misses,
     )
-    return answer(coupon, wallet, consumer, now)
+    return answer(coupon, wallet, holder, now)
   })
 
-  async function answer(coupon: CouponsTable, wallet: WalletVerdict, consumer: string, now: number) {
+  async function answer(coupon: CouponsTable, wallet: WalletVerdict, holder: CounterCoupon, now: number) {
     const [dto] = await couponDtos(deps.catalog, [coupon], coupon.user_id, now)
     return {
       coupon: dto!,
       redeemedAt: isoOf(now),
       storeId: coupon.redeemed_store_id!,
-      consumer,
+      consumer: maskName(holder.holder_nickname, holder.openid),
       // queued: WeChat holds the wallet copy and will be told; unconfirmed: WeChat did not answer in time.
       walletSync: wallet === 'usable' ? 'queued' : wallet === 'unconfirmed' ? 'unconfirmed' : null,
     } satisfies RedeemResponse

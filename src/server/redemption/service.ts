@@ -15,7 +15,7 @@ import { type CounterWindow, windowStart } from '../limits/counters.ts'
 import { tryRedeemAtCounter } from '../db/redeem.ts'
 import { GUESS_LIMIT } from './guesses.ts'
 import { queueBusifavorUse } from '../wallet/busifavor.ts'
-import { queueCardConsume, recordWalletAdd } from '../wallet/service.ts'
+import { couponByCodeQuery, queueCardConsume, recordWalletAdd } from '../wallet/service.ts'
 import type { WalletVerdict } from './wallet-check.ts'
 
 export interface RedeemInput {
@@ -54,14 +54,7 @@ export async function refusalConsumedInWeChat(db: Db, c: CouponOfOffer, now: num
 
 /** The coupon with a (normalized) code, with what redemption needs of its offer and holder. */
 const counterCoupon = (db: Db, code: string) =>
-  db
-    .selectFrom('coupons')
-    .innerJoin('offers', 'offers.id', 'coupons.offer_id')
-    .selectAll('coupons')
-    .innerJoin('users', 'users.id', 'coupons.user_id')
-    .select(['offers.merchant_id', 'offers.all_stores', 'offers.wx_card_id', 'offers.wx_stock_id'])
-    .select(['users.openid as holder_openid', 'users.nickname as holder_nickname'])
-    .where('coupons.code', '=', code)
+  couponByCodeQuery(db, code).select(['offers.all_stores', 'users.nickname as holder_nickname'])
 
 export type CounterCoupon = NonNullable<Awaited<ReturnType<ReturnType<typeof counterCoupon>['executeTakeFirst']>>>
 
@@ -166,6 +159,9 @@ export async function alreadyRedeemed(
   })
 }
 
+/** A code that names no coupon: a miss, counted against the clerk's guess budget (guesses.ts). */
+export const unknownCode = () => new AppError('unknown_code', '无效券码')
+
 /** Why the counter must refuse this coupon, from what is known of it; null when it may be redeemed. */
 async function refusal(
   db: Db,
@@ -193,7 +189,7 @@ export function redeemedCoupon(
     all_stores: _a,
     wx_card_id: _w,
     wx_stock_id: _s,
-    holder_openid: _o,
+    openid: _o,
     holder_nickname: _n,
     ...coupon
   } = c
@@ -208,16 +204,12 @@ export function redeemedCoupon(
 }
 
 /**
- * Redeems the coupon the counter just read (couponAtCounter; null when the code names none), so
- * nothing is read again: what it holds of the coupon and its offer does not change, and what does
- * (whether it is redeemed, whether it is in the wallet) is decided by the conditional update.
- * (A coupon couponAtCounter redeemed already, `taken`, does not come here.)
+ * Redeems the coupon the counter just read (couponAtCounter), so nothing is read again: what it
+ * holds of the coupon and its offer does not change, and what does (whether it is redeemed, whether
+ * it is in the wallet) is decided by the conditional update. (A coupon couponAtCounter redeemed
+ * already, `taken`, does not come here.)
  */
-export async function redeem(db: Db, input: RedeemInput, now: number, found: AtCounter | null): Promise<CouponsTable> {
-  // A 商家券 WeChat Pay says it holds (or could not say in time) is used there too. One never added
-  // to the wallet was not asked about (wallet-check.ts) and stays Kaquan's alone.
-  const payHolds = input.wallet === 'usable' || input.wallet === 'unconfirmed'
-  if (!found) throw new AppError('unknown_code', '无效券码')
+export async function redeem(db: Db, input: RedeemInput, now: number, found: AtCounter): Promise<CouponsTable> {
   const c = found.coupon
   const refused = await refusal(db, c, input, now, found.validHere)
   if (refused) throw refused
@@ -255,11 +247,14 @@ export async function redeem(db: Db, input: RedeemInput, now: number, found: AtC
     )
     // WeChat says the wallet copy is gone (deleted, expired there): the coupon lives on as H5 only.
     const walletGone = input.wallet === 'removed'
+    // A 商家券 WeChat Pay says it holds (or could not say in time) is used there too. One never added
+    // to the wallet was not asked about (wallet-check.ts) and stays Kaquan's alone.
+    const payHolds = input.wallet === 'usable' || input.wallet === 'unconfirmed'
     if (inWallet === 1 && walletGone)
       await trx.updateTable('coupons').set({ in_wallet: 0, wallet_removed_at: now }).where('id', '=', c.id).execute()
     if (c.wx_stock_id && payHolds) {
       if (inWallet === 0) await recordWalletAdd(trx, c, now)
-      await queueBusifavorUse(trx, { id: c.id, code: c.code, wx_stock_id: c.wx_stock_id, openid: c.holder_openid }, now)
+      await queueBusifavorUse(trx, { id: c.id, code: c.code, wx_stock_id: c.wx_stock_id, openid: c.openid }, now)
     }
     if (inWallet === 1 && c.wx_card_id && !walletGone)
       await queueCardConsume(trx, { id: c.id, code: c.code, wx_card_id: c.wx_card_id }, now)

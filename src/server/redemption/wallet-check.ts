@@ -58,7 +58,7 @@ async function checkBusifavor(deps: Deps, c: CounterCoupon, stockId: string): Pr
   })
   if (!client) return known ? 'unconfirmed' : 'not_in_wallet'
   try {
-    const held = await client.getUserCoupon(c.holder_openid, c.code, client.config.appId)
+    const held = await client.getUserCoupon(c.openid, c.code, client.config.appId)
     if (held.stock_id !== stockId) return known ? 'removed' : 'not_in_wallet'
     if (held.coupon_state === 'SENDED') return 'usable'
     if (held.coupon_state === 'USED') return 'consumed'

@@ -1,4 +1,5 @@
-import { type CreateTableBuilder, type Kysely, PostgresAdapter, type RawBuilder, sql } from 'kysely'
+import { type CreateTableBuilder, type Kysely, PostgresAdapter, sql } from 'kysely'
+import * as claimFunctionBefore from './2026-12-05-claim-function.ts'
 
 /**
  * The day's funnel row of an offer at a store is the one row every redemption, wallet add and view
@@ -20,7 +21,7 @@ export async function up(db: Kysely<any>): Promise<void> {
       .alterTable('funnel_daily')
       .addPrimaryKeyConstraint('funnel_daily_pk', [...KEY, 'slot'])
       .execute()
-    await claimFunction(db, sql`(merchant_id, day, offer_id, channel, store_id, ref, slot)`)
+    await claimFunction(db)
     return
   }
   // SQLite cannot change a primary key in place: a new table, filled from the old one.
@@ -33,28 +34,17 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  // Back to one row per key: the slots of each key summed into it.
-  const pg = db.getExecutor().adapter instanceof PostgresAdapter
+  // Back to one row per key: the slots of each key summed into it, in the table 2026-12-03 made.
   await sql`create table funnel_daily_one as
     select merchant_id, day, offer_id, channel, store_id, ref, sum(views) as views, sum(claims) as claims,
       sum(wallet_adds) as wallet_adds, sum(redemptions) as redemptions
     from funnel_daily group by merchant_id, day, offer_id, channel, store_id, ref`.execute(db)
   await db.schema.dropTable('funnel_daily').execute()
-  if (!pg) {
-    await funnelTable(db, 'funnel_daily', false)
-    await sql`insert into funnel_daily select * from funnel_daily_one`.execute(db)
-    await db.schema.dropTable('funnel_daily_one').execute()
-    return
-  }
-  await db.schema.alterTable('funnel_daily_one').renameTo('funnel_daily').execute()
-  for (const c of ['views', 'claims', 'wallet_adds', 'redemptions'])
-    await sql`alter table funnel_daily alter column ${sql.ref(c)} type integer, alter column ${sql.ref(c)} set not null,
-      alter column ${sql.ref(c)} set default 0`.execute(db)
-  await db.schema
-    .alterTable('funnel_daily')
-    .addPrimaryKeyConstraint('funnel_daily_pk', [...KEY])
-    .execute()
-  await claimFunction(db, sql`(merchant_id, day, offer_id, channel, store_id, ref)`)
+  await funnelTable(db, 'funnel_daily', false)
+  await sql`insert into funnel_daily select * from funnel_daily_one`.execute(db)
+  await db.schema.dropTable('funnel_daily_one').execute()
+  // kaquan_claim as it was (PostgreSQL only), its funnel count keyed without the slot.
+  await claimFunctionBefore.up(db)
 }
 
 /** The aggregate table as 2026-12-03-funnel made it, with or without the slot in its key. */
@@ -78,11 +68,11 @@ async function funnelTable(db: Kysely<any>, name: string, slotted: boolean): Pro
 }
 
 /**
- * kaquan_claim as 2026-12-05-claim-function made it, with the funnel count's conflict target given:
+ * kaquan_claim as 2026-12-05-claim-function made it, its funnel count's conflict target with the slot:
  * ON CONFLICT must name the aggregate's key exactly. A claim counts in slot 0; it holds its offer's
  * stock row to its commit anyway, so more slots would not let claims of one offer overlap.
  */
-async function claimFunction(db: Kysely<any>, conflict: RawBuilder<unknown>): Promise<void> {
+async function claimFunction(db: Kysely<any>): Promise<void> {
   await sql`
 create or replace function kaquan_claim(
   p_user text, p_key text, p_offer text, p_coupon text, p_code text, p_now bigint,
@@ -137,7 +127,7 @@ begin
 
   insert into funnel_daily (merchant_id, day, offer_id, channel, store_id, ref, views, claims, wallet_adds, redemptions)
   values (o.merchant_id, p_day, p_offer, p_channel, coalesce(p_store, ''), coalesce(p_ref, ''), 0, 1, 0, 0)
-  on conflict ${conflict} do update set claims = funnel_daily.claims + 1;
+  on conflict (merchant_id, day, offer_id, channel, store_id, ref, slot) do update set claims = funnel_daily.claims + 1;
 
   return query select 'created'::text, p_coupon, vf, vt, n;
 end
