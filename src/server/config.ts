@@ -4,7 +4,14 @@
  */
 import { randomBytes } from 'node:crypto'
 import { z } from 'zod'
-import { WXPAY_VARS, type WxPayConfig, WxPayConfigError, type WxPayEnv, wxPayConfigFrom } from './wechatpay/keys.ts'
+import {
+  type ConfigIssue,
+  WXPAY_VARS,
+  type WxPayConfig,
+  WxPayConfigError,
+  type WxPayEnv,
+  wxPayConfigFrom,
+} from './wechatpay/keys.ts'
 
 export const SANDBOX_APPID = 'wx5eedc0ffee000001'
 export const SANDBOX_SECRET = 'sandboxsecret0123456789abcdef0000'
@@ -63,7 +70,7 @@ export interface Config {
 export class ConfigError extends Error {}
 
 /** Every configuration error reads the same: one `VARIABLE: what is wrong` line per problem. */
-function invalid(issues: { variable: string; message: string }[]): ConfigError {
+function invalid(issues: ConfigIssue[]): ConfigError {
   return new ConfigError(`Invalid configuration:\n${issues.map(i => `  ${i.variable}: ${i.message}`).join('\n')}`)
 }
 

@@ -1,6 +1,6 @@
 /** Reads config, opens and migrates the database, seeds the demo, listens, prints where to go. */
 import { buildApp } from './app.ts'
-import { createInvite } from './clerks/service.ts'
+import { clerkInviteUrl, createInvite } from './clerks/service.ts'
 import { systemClock } from './clock.ts'
 import { type Config, ConfigError, loadConfig } from './config.ts'
 import { type OpenDatabase, openDatabase } from './db/index.ts'
@@ -82,7 +82,7 @@ async function main() {
     lines.push(`  Sandbox personas (switch user): ${u}/__wx/personas`)
     if (config.seedDemo) {
       const invite = await createInvite(db, demo.stores.nanjing, 7 * 86_400, systemClock.now())
-      lines.push(`  Clerk invite for 南京西路店:      ${u}/clerk/join?invite=${invite.token}`)
+      lines.push(`  Clerk invite for 南京西路店:      ${clerkInviteUrl(u, invite.token)}`)
     }
     lines.push(`  ADMIN_TOKEN (this run):          ${config.adminToken}`)
   }

@@ -247,6 +247,24 @@ describe('rendered landing pages kept in memory', () => {
     ).toBe(7)
   })
 
+  it('still record every visit’s view when the page comes from memory', async () => {
+    // A fresh minute for the per-IP view limit (the test clock stands still otherwise).
+    t.clock.advance(61)
+    try {
+      const first = await (await html('/o/latte-10off?ch=share&ref=kept2')).text()
+      expect(await (await html('/o/latte-10off?ch=share&ref=kept2')).text()).toBe(first)
+      const views = await t.database.db
+        .selectFrom('events')
+        .select('id')
+        .where('type', '=', 'view')
+        .where('ref', '=', 'kept2')
+        .execute()
+      expect(views).toHaveLength(2)
+    } finally {
+      t.clock.advance(-61)
+    }
+  })
+
   it('are never shared between people: a logged-in visitor gets a page of their own', async () => {
     const phone = new Phone(t.url)
     await phone.login()

@@ -5,12 +5,12 @@ import { channelLabels, isChannelOf } from '../channels/lookup.ts'
 import type { Db } from '../db/index.ts'
 import { notFound } from '../http/errors.ts'
 import { offerRowOf } from '../offers/console-read.ts'
-import { storeOfMerchant } from '../stores/service.ts'
+import { storeRowOf } from '../stores/service.ts'
 import { funnel } from './funnel.ts'
 
 export async function merchantFunnel(db: Db, merchantId: string, q: FunnelQuery): Promise<FunnelResponse> {
   if (q.offerId) await offerRowOf(db, merchantId, q.offerId)
-  if (q.storeId && !(await storeOfMerchant(db, q.storeId, merchantId))) throw notFound('store')
+  if (q.storeId) await storeRowOf(db, merchantId, q.storeId)
   if (q.channel && !isFixedChannel(q.channel) && !(await isChannelOf(db, merchantId, q.channel)))
     throw notFound('channel')
   return funnel(db, merchantId, q, channelLabels)

@@ -11,6 +11,7 @@ import type { Deps } from '../deps.ts'
 import { parse } from '../http/errors.ts'
 import { requireMember } from '../merchants/guard.ts'
 import { inviteClerk, listConsoleClerks, revokeClerkOf } from './console-service.ts'
+import { clerkInviteUrl } from './service.ts'
 
 export function consoleClerkRoutes(app: FastifyInstance, deps: Deps): void {
   const { config, db, clock } = deps
@@ -23,7 +24,7 @@ export function consoleClerkRoutes(app: FastifyInstance, deps: Deps): void {
     const who = { merchantId: mid, actorId: user.id, storeId: sid, ttlSeconds: ttlMinutes * 60 }
     const invite = await inviteClerk(db, who, clock.now())
     return reply.status(201).send({
-      url: `${config.publicUrl}/clerk/join?invite=${invite.token}`,
+      url: clerkInviteUrl(config.publicUrl, invite.token),
       expiresAt: isoOf(invite.expiresAt),
     } satisfies InviteResponse)
   })

@@ -4,7 +4,7 @@ import { isoOf } from '../../shared/time.ts'
 import type { Db } from '../db/index.ts'
 import { recordAudit } from '../merchants/audit.ts'
 import { storeRowOf } from '../stores/service.ts'
-import { createInvite, listStoreClerks, maskName, revokeClerkOfMerchant } from './service.ts'
+import { createStoreInvite, listStoreClerks, maskName, revokeClerkOfMerchant } from './service.ts'
 
 interface Who {
   merchantId: string
@@ -29,7 +29,7 @@ export async function listConsoleClerks(db: Db, merchantId: string, storeId: str
 export async function inviteClerk(db: Db, who: Who & { storeId: string; ttlSeconds: number }, now: number) {
   return db.transaction().execute(async trx => {
     const store = await storeRowOf(trx, who.merchantId, who.storeId)
-    const made = await createInvite(trx, store.id, who.ttlSeconds, now)
+    const made = await createStoreInvite(trx, store, who.ttlSeconds, now)
     await recordAudit(
       trx,
       {

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import { z } from 'zod'
-import { idSchema } from '../../shared/api/common.ts'
+import { clerkInviteBody, clerkParams } from '../../shared/api/admin.ts'
 import { storeParams } from '../../shared/api/offers.ts'
 import { loginPath } from '../../shared/routes.ts'
 import { requireAdmin } from '../auth/admin.ts'
@@ -9,18 +9,16 @@ import type { Deps } from '../deps.ts'
 import { AppError, notFound, parse } from '../http/errors.ts'
 import { messagePage } from '../http/page.ts'
 import { isoOf } from '../../shared/time.ts'
-import { acceptInvite, clerkStores, createInvite, listClerks, maskName, revokeClerk } from './service.ts'
+import {
+  acceptInvite,
+  clerkInviteUrl,
+  clerkStores,
+  createInvite,
+  listClerks,
+  maskName,
+  revokeClerk,
+} from './service.ts'
 
-const inviteBody = z
-  .object({
-    ttlMinutes: z
-      .number()
-      .int()
-      .min(5)
-      .max(7 * 24 * 60)
-      .default(24 * 60),
-  })
-  .strict()
 const joinQuery = z.object({ invite: z.string().max(64) }).strict()
 
 export function clerkRoutes(app: FastifyInstance, deps: Deps): void {
@@ -29,11 +27,11 @@ export function clerkRoutes(app: FastifyInstance, deps: Deps): void {
   app.post('/api/admin/stores/:storeId/clerk-invites', async (request, reply) => {
     requireAdmin(deps, request)
     const { storeId } = parse(storeParams, request.params, 'params')
-    const { ttlMinutes } = parse(inviteBody, request.body ?? {}, 'body')
+    const { ttlMinutes } = parse(clerkInviteBody, request.body, 'body')
     const invite = await createInvite(db, storeId, ttlMinutes * 60, clock.now())
     return reply
       .status(201)
-      .send({ url: `${config.publicUrl}/clerk/join?invite=${invite.token}`, expiresAt: isoOf(invite.expiresAt) })
+      .send({ url: clerkInviteUrl(config.publicUrl, invite.token), expiresAt: isoOf(invite.expiresAt) })
   })
 
   app.get('/api/admin/stores/:storeId/clerks', async request => {
@@ -53,7 +51,7 @@ export function clerkRoutes(app: FastifyInstance, deps: Deps): void {
 
   app.delete('/api/admin/clerks/:clerkId', async (request, reply) => {
     requireAdmin(deps, request)
-    const { clerkId } = parse(z.object({ clerkId: idSchema }).strict(), request.params, 'params')
+    const { clerkId } = parse(clerkParams, request.params, 'params')
     const userId = await revokeClerk(db, clerkId, clock.now())
     if (!userId) throw notFound('clerk')
     // A phone left logged in at the counter stops working at once, on every process.

@@ -3,10 +3,16 @@
  * (merchants/invite-tokens.ts) that a merchant admin makes.
  */
 import type { Db } from '../db/index.ts'
+import type { StoresTable } from '../db/schema.ts'
 import { AppError, notFound } from '../http/errors.ts'
 import { type InviteRefusal, newInviteToken, useInviteToken } from '../merchants/invite-tokens.ts'
 import { newId } from '../random.ts'
 
+export function clerkInviteUrl(publicUrl: string, token: string): string {
+  return `${publicUrl}/clerk/join?invite=${token}`
+}
+
+/** An invite for any store, by id (the operator's and the demo's; a console has the store's row already). */
 export async function createInvite(
   db: Db,
   storeId: string,
@@ -15,6 +21,15 @@ export async function createInvite(
 ): Promise<{ token: string; expiresAt: number }> {
   const store = await db.selectFrom('stores').select(['id', 'merchant_id']).where('id', '=', storeId).executeTakeFirst()
   if (!store) throw notFound('store')
+  return createStoreInvite(db, store, ttlSeconds, now)
+}
+
+export async function createStoreInvite(
+  db: Db,
+  store: Pick<StoresTable, 'id' | 'merchant_id'>,
+  ttlSeconds: number,
+  now: number,
+): Promise<{ token: string; expiresAt: number }> {
   const { token, expiresAt, columns } = newInviteToken(ttlSeconds, now)
   await db
     .insertInto('clerk_invites')

@@ -37,15 +37,16 @@ export async function useInviteToken<T extends InviteTable, R>(
   if (!/^[A-Za-z0-9]{32}$/.test(token)) return { ok: false, reason: 'unknown' }
   // Both tables share the columns read here; naming one keeps Kysely's types simple.
   const t = table as InviteTable as 'clerk_invites'
+  const tokenHash = hash(token)
   return db.transaction().execute(async trx => {
     const used = await trx
       .updateTable(t)
       .set({ used_at: now, used_by: userId })
-      .where('token_hash', '=', hash(token))
+      .where('token_hash', '=', tokenHash)
       .where('used_at', 'is', null)
       .where('expires_at', '>', now)
       .executeTakeFirst()
-    const invite = await trx.selectFrom(t).selectAll().where('token_hash', '=', hash(token)).executeTakeFirst()
+    const invite = await trx.selectFrom(t).selectAll().where('token_hash', '=', tokenHash).executeTakeFirst()
     if (!invite) return { ok: false, reason: 'unknown' } as const
     const row = invite as Database[InviteTable] as Database[T]
     if (Number(used.numUpdatedRows) !== 0) return accept(trx, row, true)

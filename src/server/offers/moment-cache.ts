@@ -23,7 +23,7 @@ export class MomentCache<V> {
    * The answer for `key` as of now, made by `make` on a miss; null when `make` says there is nothing
    * to answer (never kept: unknown ids must not fill memory).
    */
-  async get(key: string, now: number, make: () => Promise<V | null>): Promise<V | null> {
+  async get<M extends V | null>(key: string, now: number, make: () => Promise<M>): Promise<V | M> {
     await this.catalog.read()
     const at = `${this.catalog.stamp()}:${now}`
     if (at !== this.at) {
@@ -33,7 +33,7 @@ export class MomentCache<V> {
     const hit = this.kept.get(key)
     if (hit !== undefined) return hit
     const value = await make()
-    if (value === null) return null
+    if (value === null) return value
     // Kept only if nothing changed while it was made.
     if (this.at === at && `${this.catalog.stamp()}:${now}` === at && this.kept.size < this.max)
       this.kept.set(key, value)

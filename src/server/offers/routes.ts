@@ -11,7 +11,8 @@ import { getOffer, getStore, listLiveOffers, offerMerchant } from './service.ts'
 
 export function offerRoutes(app: FastifyInstance, deps: Deps): void {
   const { clock } = deps
-  const ready = new MomentCache<string>(deps.catalog)
+  // Capped: `?store=` takes any well-formed id, and a probe's made-up ones must not fill memory.
+  const ready = new MomentCache<string>(deps.catalog, 1000)
 
   /**
    * Answers `make()` as JSON: for a logged-out reader from the ready answers, for a logged-in one

@@ -162,8 +162,7 @@ export async function siteRoutes(app: FastifyInstance, deps: Deps): Promise<void
     // A logged-out visitor's landing page is a function of its URL, the catalog and the second (an
     // offer's phase): a tapped link's thousandth visitor gets the first one's bytes. Every visit
     // records its view.
-    // (make always answers a page, a 404 included, so get never answers null here.)
-    const done = landing && !user ? (await rendered.get(path, now, make))! : await make()
+    const done = landing && !user ? await rendered.get(path, now, make) : await make()
     if (done.viewed) await recordView(deps, done.viewed, attribution, viewer)
     return send(done)
   }

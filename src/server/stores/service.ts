@@ -3,29 +3,14 @@ import type { Db } from '../db/index.ts'
 import type { StoresTable } from '../db/schema.ts'
 import { notFound } from '../http/errors.ts'
 
-/** The store's row when it is one of this merchant's stores; undefined for an unknown or another merchant's store. */
-async function merchantStore(db: Db, storeId: string, merchantId: string): Promise<StoresTable | undefined> {
-  return db
+/** The merchant's own store; another merchant's id is a 404 like a missing one. */
+export async function storeRowOf(db: Db, merchantId: string, storeId: string): Promise<StoresTable> {
+  const row = await db
     .selectFrom('stores')
     .selectAll()
     .where('id', '=', storeId)
     .where('merchant_id', '=', merchantId)
     .executeTakeFirst()
-}
-
-/** The store's id when it is one of this merchant's stores; null for an unknown or another merchant's store. */
-export async function storeOfMerchant(
-  db: Db,
-  storeId: string | undefined | null,
-  merchantId: string,
-): Promise<string | null> {
-  if (!storeId) return null
-  return (await merchantStore(db, storeId, merchantId))?.id ?? null
-}
-
-/** The merchant's own store; another merchant's id is a 404 like a missing one. */
-export async function storeRowOf(db: Db, merchantId: string, storeId: string): Promise<StoresTable> {
-  const row = await merchantStore(db, storeId, merchantId)
   if (!row) throw notFound('store')
   return row
 }
