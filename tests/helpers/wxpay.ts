@@ -122,7 +122,7 @@ export async function couponSend(
   const ciphertext = Buffer.concat([c.update(plain, 'utf8'), c.final(), c.getAuthTag()]).toString('base64')
   let body = JSON.stringify({
     id,
-    create_time: '2026-12-01T10:00:00+08:00',
+    create_time: chinaTime(t.clock.now()),
     resource_type: 'encrypt-resource',
     event_type: 'COUPON.SEND',
     summary: '商家券领券通知',

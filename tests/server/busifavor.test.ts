@@ -293,6 +293,8 @@ describe('the sandbox’s own COUPON.SEND', () => {
     expect((await addToSandboxWallet(phone, cardId, cardExt)).ok).toBe(true)
     await eventually(async () => (await row(coupon.id)).in_wallet === 1)
     expect(await walletAdds(coupon.id)).toHaveLength(1)
+    // The sandbox writes down the delivery once it has Kaquan's answer, after Kaquan's commit.
+    await eventually(async () => (await since(before))[0]?.done_at_ms != null)
     const [d] = await since(before)
     expect(d).toMatchObject({ url: `${t.url}/wechatpay/notify`, delivered: 1 })
   })

@@ -169,6 +169,27 @@ describe('a wallet coupon at the counter', () => {
     expect((await phone.get(`/api/coupons/${coupon.id}`)).json.coupon.status).toBe('redeemed')
   })
 
+  it('is consumed in WeChat too when it reaches the wallet after the counter redeemed it', async () => {
+    const phone = new Phone(t.url)
+    await phone.login()
+    const coupon = (await phone.post('/api/offers/latte-10off/claim', {}, { 'idempotency-key': newKey() })).json.coupon
+    const { cardExt } = (await phone.get(`/api/coupons/${coupon.id}/card-ext`)).json
+    // The add sheet is open while the clerk redeems: the coupon is not in the wallet yet.
+    const clerk = await clerkPhone(t, 'nanjingxilu')
+    expect((await redeemAt(t.url, clerk, coupon.code)).json.walletSync).toBeNull()
+    const added = await addToSandboxWallet(phone, DEMO_CARD_ID, cardExt)
+    if (!added.ok) throw new Error(added.reason)
+    await phone.post(`/api/coupons/${coupon.id}/wallet`, { encryptCode: added.list[0]!.code })
+    expect((await outboxRows(coupon.id)).map(r => r.kind)).toEqual(['consume'])
+    await t.app.outbox.runOnce()
+    const inWeChat = await sandboxDb(t.database.db)
+      .selectFrom('sandbox_wallet')
+      .select('status')
+      .where('code', '=', coupon.code)
+      .executeTakeFirstOrThrow()
+    expect(inWeChat.status).toBe('CONSUMED')
+  })
+
   it('is redeemed when WeChat does not answer in time, and says the wallet sync is pending', async () => {
     const { coupon } = await walletCoupon()
     const clerk = await clerkPhone(t, 'nanjingxilu')

@@ -5,7 +5,7 @@ import { planFault, startTestApp, type TestApp } from '../helpers/app.ts'
 import { newKey, Phone } from '../helpers/phone.ts'
 import { addToSandboxWallet, eventually } from '../helpers/wallet.ts'
 import { sandboxDb } from '../../src/server/sandbox/schema.ts'
-import { sealPush } from '../../src/server/wechat/push.ts'
+import { pushEvent } from '../../src/server/sandbox/wallet.ts'
 
 let t: TestApp
 beforeAll(async () => {
@@ -54,30 +54,12 @@ async function addWithPushLost(phone: Phone, cardExt: string) {
   )
   return added
 }
-let pushes = 0
-/** A card event sent to Kaquan as WeChat sends it, sealed in the configured mode; WeChat's reply text. */
-async function wechatPush(event: string, createTime: number, openid: string, code: string) {
-  const all = {
-    ToUserName: 'gh_sandbox00001',
-    FromUserName: openid,
-    CreateTime: createTime,
-    MsgType: 'event',
-    Event: event,
-    CardId: DEMO_CARD_ID,
-    UserCardCode: code,
-  }
-  const sealed = sealPush(t.config.wx, all, {
-    timestamp: t.clock.now(),
-    nonce: `late${pushes++}`,
-    safe: t.config.wx.pushMode === 'safe',
-  })
-  const res = await fetch(`${t.url}/wechat/push?${new URLSearchParams(sealed.query)}`, {
-    method: 'POST',
-    headers: { 'content-type': 'text/xml' },
-    body: sealed.body,
-  })
-  return res.text()
-}
+/** A card event delivered to Kaquan as WeChat delivers it (the sandbox's push); true when answered success. */
+const wechatPush = (event: string, createTime: number, openid: string, code: string) =>
+  pushEvent(
+    { config: t.config, clock: t.clock, db: t.database.db },
+    { FromUserName: openid, CreateTime: createTime, Event: event, CardId: DEMO_CARD_ID, UserCardCode: code },
+  )
 
 describe('the signed cardExt', () => {
   it('carries the coupon’s code, the user’s openid, a fresh timestamp and nonce, the channel, and WeChat’s signature', async () => {
@@ -228,8 +210,7 @@ describe('recording a wallet add', () => {
     t.clock.advance(30)
     expect((await phone.post('/__wx/bridge/wallet/delete', { code: coupon.code })).json.ok).toBe(true)
     // The held-back add is delivered now, stamped with the time of the add.
-    const late = await wechatPush('user_get_card', addedAt, openid, coupon.code)
-    expect(late).toBe('success')
+    expect(await wechatPush('user_get_card', addedAt, openid, coupon.code)).toBe(true)
     expect((await row(coupon.id)).in_wallet).toBe(0)
     expect(await walletAdds(coupon.id)).toHaveLength(1)
     // A later add of the code is news, and is recorded.
@@ -246,10 +227,41 @@ describe('recording a wallet add', () => {
     await phone.post(`/api/coupons/${coupon.id}/wallet`, { encryptCode: added.list[0]!.code })
     expect((await row(coupon.id)).in_wallet).toBe(1)
     const stale = t.clock.now() - 20
-    expect(await wechatPush('user_del_card', stale, openid, coupon.code)).toBe('success')
+    expect(await wechatPush('user_del_card', stale, openid, coupon.code)).toBe(true)
     expect((await row(coupon.id)).in_wallet).toBe(1)
     await wechatPush('user_del_card', t.clock.now(), openid, coupon.code)
     expect((await row(coupon.id)).in_wallet).toBe(0)
+  })
+
+  it('stamps an add its push reconciles with the moment of the add: the delete that followed still counts', async () => {
+    const { phone, coupon, openid } = await claimed()
+    const { cardExt } = (await phone.get(`/api/coupons/${coupon.id}/card-ext`)).json
+    // Neither the page nor the push records the add; WeChat's retries bring both events later.
+    await addWithPushLost(phone, cardExt)
+    const addedAt = t.clock.now()
+    t.clock.advance(10)
+    const deletedAt = t.clock.now()
+    t.clock.advance(10)
+    expect(await wechatPush('user_get_card', addedAt, openid, coupon.code)).toBe(true)
+    expect((await row(coupon.id)).in_wallet).toBe(1)
+    expect(await wechatPush('user_del_card', deletedAt, openid, coupon.code)).toBe(true)
+    expect((await row(coupon.id)).in_wallet).toBe(0)
+  })
+
+  it('stamps a delete with the moment of the delete: an add after it, reported later, is news', async () => {
+    const { phone, coupon, openid } = await claimed()
+    const { cardExt } = (await phone.get(`/api/coupons/${coupon.id}/card-ext`)).json
+    const added = await addWithPushLost(phone, cardExt)
+    await phone.post(`/api/coupons/${coupon.id}/wallet`, { encryptCode: added.list[0]!.code })
+    t.clock.advance(10)
+    const deletedAt = t.clock.now()
+    t.clock.advance(10)
+    const addedAgainAt = t.clock.now()
+    t.clock.advance(10)
+    expect(await wechatPush('user_del_card', deletedAt, openid, coupon.code)).toBe(true)
+    expect((await row(coupon.id)).in_wallet).toBe(0)
+    expect(await wechatPush('user_get_card', addedAgainAt, openid, coupon.code)).toBe(true)
+    expect((await row(coupon.id)).in_wallet).toBe(1)
   })
 
   it('retries a busy decrypt and succeeds; a lasting outage is a clear 502 with nothing half-written', async () => {

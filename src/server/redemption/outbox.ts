@@ -101,8 +101,9 @@ export class Outbox {
     // earlier call whose answer was lost, or a use in WeChat in the moment between: either way
     // nothing is left to deliver, and the second case is kept on the row for the merchant.
     const outcome = await consumeCode(this.wx, cardId, code)
-    // Deleted from the wallet (or given away) since the counter asked: no usable copy is left there
-    // to consume, and no retry could change that.
+    // Deleted from the wallet (or being given away) since the counter asked: nothing is there to
+    // consume. A gift that times out returns the card, but Kaquan's counter refuses its code anyway,
+    // so the row is finished and noted rather than retried for ever.
     if (outcome === 'left_wallet') return 'nothing to consume in WeChat: the card left the wallet (40127)'
     return outcome === 'already_consumed' && row.attempts === 0 ? 'already consumed in WeChat' : null
   }

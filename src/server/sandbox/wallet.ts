@@ -158,7 +158,10 @@ export async function addCards(deps: Deps, later: Deferred, openid: string, card
  * Sends an event to the server's push URL as WeChat does: signed, encrypted in safe mode, retried
  * on failure with the same CreateTime (the event's own time: now, unless the caller gives it).
  */
-export async function pushEvent(deps: Deps, fields: Record<string, string | number>): Promise<boolean> {
+export async function pushEvent(
+  deps: Pick<Deps, 'config' | 'clock' | 'db'>,
+  fields: Record<string, string | number>,
+): Promise<boolean> {
   const { config, clock } = deps
   // A planned `push:<Event>` fault is a push WeChat never delivers (its three tries all lost).
   if ((await takeFault(sandboxDb(deps.db), `push:${fields.Event}`)) === 'fail') return false

@@ -7,7 +7,7 @@ import type { Deps } from '../deps.ts'
 import { AppError, parse } from '../http/errors.ts'
 import { decryptCode, getCode } from '../wechat/card.ts'
 import { busifavorCardExt, confirmBusifavorAdd, recordBusifavorAdd } from './busifavor.ts'
-import { ownWalletCoupon, recordWalletAdd, refuseUnusable, signCardExt } from './service.ts'
+import { ownWalletCoupon, recordCardAdd, refuseUnusable, signCardExt } from './service.ts'
 
 export function walletRoutes(app: FastifyInstance, deps: Deps): void {
   const { db, clock, wx } = deps
@@ -51,7 +51,7 @@ export function walletRoutes(app: FastifyInstance, deps: Deps): void {
       const held = await getCode(wx, cardId, coupon.code)
       if (!held || held.cardId !== cardId || held.openid !== user.openid || held.status === 'DELETE')
         throw new AppError('code_mismatch', '微信卡包中没有这张券')
-      await db.transaction().execute(trx => recordWalletAdd(trx, coupon, clock.now()))
+      await db.transaction().execute(trx => recordCardAdd(trx, { ...coupon, wx_card_id: cardId }, clock.now()))
     }
     return { coupon: (await getCoupon(deps.catalog, user.id, couponId, clock.now()))! } satisfies CouponResponse
   })

@@ -96,6 +96,21 @@ export async function recordWalletAdd(
 }
 
 /**
+ * One wallet add for a legacy card. A coupon already redeemed in Kaquan (at the counter while the
+ * add sheet was open) is consumed in WeChat too, through the outbox, so the wallet copy can't
+ * outlive it, as recordBusifavorAdd does for a 商家券.
+ */
+export async function recordCardAdd(
+  db: DbLike,
+  c: Parameters<typeof recordWalletAdd>[1] & { code: string; redeemed_at: number | null; wx_card_id: string },
+  now: number,
+): Promise<boolean> {
+  const added = await recordWalletAdd(db, c, now)
+  if (added && c.redeemed_at !== null) await queueCardConsume(db, c, now)
+  return added
+}
+
+/**
  * A coupon by the code WeChat or WeChat Pay names, with its offer's wallet homes and its holder's
  * openid; the caller narrows it to one home (couponByWalletCode, busifavor.ts couponByStockCode).
  */

@@ -40,7 +40,7 @@ const rsaPem = () =>
   generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
 const digits = (n: number) => Array.from({ length: n }, () => randomInt(10)).join('')
 
-export async function sandboxWxPay(db: Db): Promise<SandboxWxPay> {
+async function sandboxWxPay(db: Db): Promise<SandboxWxPay> {
   const stored = await sandboxSettings(db, {
     wxpay_merchant_private_key: rsaPem,
     wxpay_platform_private_key: rsaPem,

@@ -13,6 +13,7 @@ import { encryptResource } from '../../wechatpay/crypto.ts'
 import { rfc3339China } from '../../wechatpay/time.ts'
 import { PROBE_PREFIX, signResponse } from '../../wechatpay/verify.ts'
 import type { Deferred } from '../deferred.ts'
+import { notifyUrlOf } from './callbacks.ts'
 import { takeFault } from '../faults.ts'
 import { sandboxDb } from '../schema.ts'
 import type { SandboxWxPay } from './keys.ts'
@@ -44,12 +45,8 @@ export class CouponNotifier {
   async queue(c: CouponSent): Promise<void> {
     const k = await this.keys()
     const db = sandboxDb(this.deps.db)
-    const cb = await db
-      .selectFrom('sandbox_wxpay_callbacks')
-      .selectAll()
-      .where('mchid', '=', k.mchid)
-      .executeTakeFirst()
-    if (!cb) return
+    const url = await notifyUrlOf(this.deps.db, k.mchid)
+    if (!url) return
     const fault = await takeFault(db, 'wxpay:notify')
     // lost: all eleven tries lost on the way.
     if (fault === 'lost') return
@@ -83,7 +80,7 @@ export class CouponNotifier {
       .insertInto('sandbox_wxpay_deliveries')
       .values({
         id,
-        url: cb.notify_url,
+        url,
         body,
         fault,
         attempts: 0,
