@@ -24,14 +24,9 @@ export function signedIn(role: 'owner' | 'manager' = 'owner') {
 }
 
 /** A console page at `path`, on fresh stores, for a member signed in as the layout would leave them. */
-export async function openSignedIn(
-  page: Component,
-  path: string,
-  props: Record<string, unknown> = {},
-  role: 'owner' | 'manager' = 'owner',
-) {
+export async function openSignedIn(page: Component, path: string, props: Record<string, unknown> = {}) {
   const pinia = freshStores()
-  signedIn(role)
+  signedIn()
   return (await mountPage(page, path, props, pinia)).wrapper
 }
 

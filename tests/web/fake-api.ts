@@ -12,7 +12,9 @@ export interface SentRequest {
 }
 
 /** A response, or 'lost': the request left the phone but no answer came back. */
-export type Answer = { status: number; body?: unknown } | 'lost'
+export type Reply = { status: number; body?: unknown } | 'lost'
+/** A reply, or one still on its way (see `held`). */
+export type Answer = Reply | Promise<Reply>
 
 export interface FakeApi {
   /** Every request in the order sent. */
@@ -25,11 +27,20 @@ export interface FakeApi {
   unanswered: string[]
 }
 
-export const ok = (body: unknown): Answer => ({ status: 200, body })
-export const fail = (status: number, code: string, message = code, extra: object = {}): Answer => ({
+export const ok = (body: unknown): Reply => ({ status: 200, body })
+export const fail = (status: number, code: string, message = code, extra: object = {}): Reply => ({
   status,
   body: { error: { code, message, ...extra } },
 })
+
+/** A reply that arrives only when the test calls `release`, so it can look at the page meanwhile. */
+export function held(reply: Reply): { answer: Answer; release: () => void } {
+  let release!: () => void
+  const answer = new Promise<Reply>(resolve => {
+    release = () => resolve(reply)
+  })
+  return { answer, release }
+}
 
 export function fakeApi(): FakeApi {
   const sent: SentRequest[] = []
@@ -45,7 +56,8 @@ export function fakeApi(): FakeApi {
     }
     sent.push(req)
     const queue = table.get(`${method} ${input}`)
-    const next = queue && (queue.length > 1 ? queue.shift()! : queue[0]!)
+    const queued = queue && (queue.length > 1 ? queue.shift()! : queue[0]!)
+    const next = queued instanceof Promise ? await queued : queued
     if (!next) unanswered.push(`${method} ${input}`)
     if (!next || next === 'lost') throw new TypeError('Failed to fetch')
     return new Response(next.body === undefined ? null : JSON.stringify(next.body), {
